@@ -1,0 +1,78 @@
+"""Neutral inbound and outbound types: what every channel adapter turns its platform's events into,
+and what every flow answers with. No transport detail lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class AttachmentKind(StrEnum):
+    DOCUMENT = "document"
+    PHOTO = "photo"
+    STICKER = "sticker"
+    OTHER = "other"  # voice, video, location, anything a flow cannot take
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: AttachmentKind
+    file_name: str = ""
+    mime_type: str = ""
+    size: int = 0
+    # The bytes, when the adapter could fetch them within the size limit; None when too big or unfetchable.
+    content: bytes | None = None
+    # A link to the file on the platform (Zalo photos arrive as URLs), kept for reference.
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a user did: typed text, pressed a button (``choice``), or sent a file."""
+
+    channel: str
+    user_id: str
+    text: str | None = None
+    choice: str | None = None
+    attachment: Attachment | None = None
+    # The platform's id for this event; a redelivered event with the same id changes nothing.
+    event_id: str | None = None
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Document:
+    file_name: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the user. Options are buttons on Telegram and a numbered list on text channels."""
+
+    text: str
+    options: tuple[Option, ...] = ()
+    document: Document | None = None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message addressed to someone other than the person being answered (notices, reminders)."""
+
+    channel: str
+    user_id: str
+    reply: Reply
+
+
+@dataclass
+class Result:
+    replies: list[Reply] = field(default_factory=list)
+    # Messages for other people produced by this event (e.g. a notice to co-authors).
+    outgoing: list[Outgoing] = field(default_factory=list)
