@@ -1,0 +1,88 @@
+"""Command line: `sangkien-bot` (or `python -m bot`) runs the configured channels; subcommands run
+the console channel, load a seed file or apply migrations."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from pathlib import Path
+
+from bot.app import App
+from bot.console import ConsoleChannel
+from bot.settings import Settings
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sangkien-bot", description="Sáng kiến bot")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the channels configured in the environment (default)")
+    console = sub.add_parser("console", help="talk to the bot on stdin/stdout")
+    console.add_argument("--user", default="1", help="simulated user id (default 1)")
+    seed = sub.add_parser("seed", help="load units, people and rounds from a YAML or CSV file")
+    seed.add_argument("file", type=Path)
+    sub.add_parser("migrate", help="apply database migrations")
+    return parser
+
+
+async def _console(app: App, user: str) -> None:
+    await app.prepare()
+    try:
+        await ConsoleChannel(app.core.handle, user, max_attachment_bytes=app.config.max_attachment_bytes).run()
+    finally:
+        await app.close()
+
+
+async def _run(app: App) -> None:
+    channels = app.settings.enabled_channels()
+    if channels == ["console"]:
+        log.info("no TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN configured: running the console channel")
+        await _console(app, "1")
+        return
+    from bot.runner import run_channels
+
+    await app.prepare()
+    try:
+        await run_channels(app, channels)
+    finally:
+        await app.close()
+
+
+async def _seed(app: App, path: Path) -> None:
+    await app.database.migrate()
+    counts = await app.seed(path)
+    print(f"Đã nạp: {counts['units']} đơn vị, {counts['people']} người, {counts['rounds']} đợt.")
+    await app.close()
+
+
+async def _migrate(app: App) -> None:
+    await app.database.migrate()
+    await app.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    app = App(settings)
+    if args.command == "console":
+        coro = _console(app, args.user)
+    elif args.command == "seed":
+        coro = _seed(app, args.file)
+    elif args.command == "migrate":
+        coro = _migrate(app)
+    else:
+        coro = _run(app)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(coro)
+
+
+if __name__ == "__main__":
+    main()

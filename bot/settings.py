@@ -1,0 +1,66 @@
+"""Every setting the bot reads, from the environment or a .env file (documented in .env.example)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from handlers.domain import LatePolicy
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///data/sangkien.sqlite3"
+    file_store_dir: Path = Path("data/files")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    log_level: str = "INFO"
+
+    # "channel:user_id" pairs, comma-separated: these identities are admins once registered.
+    admins: str = ""
+    # YAML or CSV file of units, people and campaign rounds loaded at start (optional).
+    seed_file: Path | None = None
+    late_submission: LatePolicy = LatePolicy.NEXT_ROUND
+    max_attachment_mb: float = Field(default=10, gt=0, le=50)
+
+    # Which channels run: "auto" = every channel with a token, or the console when none has one.
+    channels: str = "auto"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    telegram_webhook_secret: SecretStr | None = None
+
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_mode: Literal["polling", "webhook"] = "polling"
+    zalo_webhook_secret: SecretStr | None = None
+
+    # The bot's own HTTP server (webhooks; later the public page).
+    http_host: str = "0.0.0.0"
+    http_port: int = 8080
+    public_base_url: str = ""
+
+    @field_validator(
+        "telegram_bot_token", "zalo_bot_token", "telegram_webhook_secret", "zalo_webhook_secret", mode="before"
+    )
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def admin_identities(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.admins.split(",") if a.strip())
+
+    def enabled_channels(self) -> list[str]:
+        if self.channels.strip() and self.channels != "auto":
+            return [c.strip() for c in self.channels.split(",") if c.strip()]
+        found = [
+            name
+            for name, token in (("telegram", self.telegram_bot_token), ("zalo", self.zalo_bot_token))
+            if token is not None
+        ]
+        return found or ["console"]

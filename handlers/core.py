@@ -1,0 +1,174 @@
+"""The conversation core: one inbound event in, what to say out. Every channel calls ``Core.handle``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+
+from handlers.context import Command, Context, FlowConfig
+from handlers.domain import Role
+from handlers.flows.admin import change_role
+from handlers.flows.menu import MenuFlow
+from handlers.flows.mine import MineFlow
+from handlers.flows.registration import RegistrationFlow
+from handlers.flows.submission import SubmissionFlow
+from handlers.parsing import fold
+from handlers.store import FileStore, StaleConversation, Store
+from handlers.texts import common as C
+from handlers.texts import registration as R
+from handlers.types import Inbound, Result
+
+log = logging.getLogger(__name__)
+
+UnitOfWork = Callable[[], AbstractAsyncContextManager[Store]]
+
+# Typed command words (folded, without the slash) and what they mean; English aliases included.
+COMMAND_ALIASES: dict[str, str] = {
+    "start": "start",
+    "batdau": "start",
+    "menu": "menu",
+    "moi": "moi",
+    "nopmoi": "moi",
+    "new": "moi",
+    "cuatoi": "cuatoi",
+    "mine": "cuatoi",
+    "toi": "toi",
+    "profile": "toi",
+    "dangky": "dangky",
+    "register": "dangky",
+    "huy": "huy",
+    "cancel": "huy",
+    "dung": "huy",
+    "quaylai": "quaylai",
+    "back": "quaylai",
+    "trogiup": "trogiup",
+    "help": "trogiup",
+    "huongdan": "trogiup",
+    "capquyen": "capquyen",
+    "thuquyen": "thuquyen",
+}
+IN_FLOW_COMMANDS = frozenset({"huy", "quaylai", "trogiup"})
+MAX_ATTEMPTS = 5
+
+
+def parse_command(text: str | None) -> Command | None:
+    if not text or not text.lstrip().startswith("/"):
+        return None
+    head, _, args = text.strip()[1:].partition(" ")
+    word = fold(head.split("@", 1)[0]).replace(" ", "")
+    return Command(COMMAND_ALIASES.get(word, word or "?"), args.strip())
+
+
+class Core:
+    def __init__(
+        self,
+        unit_of_work: UnitOfWork,
+        files: FileStore,
+        config: FlowConfig,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.unit_of_work = unit_of_work
+        self.files = files
+        self.config = config
+        self.clock = clock
+        self.registration = RegistrationFlow()
+        self.submission = SubmissionFlow()
+        self.mine = MineFlow(self.submission)
+        self.menu = MenuFlow(self.submission, self.mine)
+        self.flows = {
+            self.registration.name: self.registration,
+            self.submission.name: self.submission,
+            self.mine.name: self.mine,
+            self.menu.name: self.menu,
+        }
+
+    async def handle(self, inbound: Inbound) -> Result:
+        """Handle one event in one transaction; replay it on fresh state if another writer got there first."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                async with self.unit_of_work() as store:
+                    return await self._handle(store, inbound)
+            except StaleConversation:
+                log.info("conversation changed concurrently; replaying event (attempt %d)", attempt)
+        raise RuntimeError("conversation kept changing concurrently")
+
+    async def _handle(self, store: Store, inbound: Inbound) -> Result:
+        if inbound.event_id and not await store.claim_event(inbound.channel, inbound.event_id):
+            return Result()
+        identity = await store.identity(inbound.channel, inbound.user_id)
+        person = await store.person(identity.person_id) if identity.person_id else None
+        ctx = Context(
+            store=store,
+            files=self.files,
+            config=self.config,
+            now=self.clock(),
+            inbound=inbound,
+            identity=identity,
+            conversation=await store.load_conversation(identity.id),
+            person=person,
+            command=parse_command(inbound.text),
+        )
+        if (
+            person is not None
+            and f"{identity.channel}:{identity.external_id}" in self.config.admins
+            and Role.ADMIN not in person.roles
+        ):
+            await store.grant_role(person.id, Role.ADMIN)
+            ctx.person = await store.person(person.id)
+        await self._route(ctx)
+        await store.save_conversation(ctx.conversation)
+        return ctx.result
+
+    async def _route(self, ctx: Context) -> None:
+        flow_name = ctx.conversation.flow
+        command = ctx.command
+        if ctx.person is None:
+            if flow_name == self.registration.name and (command is None or command.name in IN_FLOW_COMMANDS):
+                await self.registration.handle(ctx)
+            else:
+                is_start = command is not None and command.name == "start"
+                await self.registration.start(ctx, R.WELCOME if is_start else R.NEED_REGISTRATION)
+            return
+        if command is not None:
+            await self._command(ctx, command)
+            return
+        flow = self.flows.get(flow_name or "")
+        if flow is None:
+            await self.menu.handle(ctx)
+        else:
+            await flow.handle(ctx)
+
+    async def _command(self, ctx: Context, command: Command) -> None:
+        flow = self.flows.get(ctx.conversation.flow or "")
+        name = command.name
+        if name in IN_FLOW_COMMANDS and flow is not None and flow is not self.menu:
+            await flow.handle(ctx)
+        elif name in ("start", "menu"):
+            await self.menu.start(ctx)
+        elif name == "moi":
+            await self.menu.offer_new(ctx)
+        elif name == "cuatoi":
+            await self.mine.start(ctx)
+        elif name == "toi":
+            await self.menu.profile(ctx)
+        elif name == "dangky":
+            await self.registration.start(ctx, R.SUMMARY_TITLE)
+        elif name in ("capquyen", "thuquyen"):
+            await change_role(ctx, command.args, grant=name == "capquyen")
+        elif name == "huy":
+            ctx.enter(None)
+            ctx.say(C.NOTHING_TO_CANCEL)
+        elif name == "quaylai":
+            ctx.say(C.NOTHING_TO_GO_BACK)
+        elif name == "trogiup":
+            ctx.say(C.GENERAL_HELP)
+        else:
+            ctx.say(
+                C.UNKNOWN_COMMAND.format(
+                    command="/" + (ctx.inbound.text or "").strip()[1:40].split(" ")[0], commands=C.COMMANDS
+                )
+            )
+            if isinstance(flow, SubmissionFlow | RegistrationFlow):
+                await flow.resume(ctx)

@@ -1,0 +1,151 @@
+"""Domain records and rules shared by flows and storage: roles, sectors, statuses and the one place
+that decides which status changes are allowed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Sector(StrEnum):
+    EDUCATION = "education"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    UNIT_HEAD = "unit_head"
+    SECRETARIAT = "secretariat"
+    COUNCIL = "council"
+    ADMIN = "admin"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    AMEND_REQUESTED = "amend_requested"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    RECOGNISED = "recognised"
+    NOT_RECOGNISED = "not_recognised"
+
+
+# Every allowed status change. Nothing else in the code base may move an initiative between states.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED}),
+    Status.SUBMITTED: frozenset({Status.ACCEPTED, Status.AMEND_REQUESTED, Status.REFUSED, Status.WITHDRAWN}),
+    Status.AMEND_REQUESTED: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+    Status.ACCEPTED: frozenset({Status.RECOGNISED, Status.NOT_RECOGNISED}),
+    Status.REFUSED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+    Status.RECOGNISED: frozenset(),
+    Status.NOT_RECOGNISED: frozenset(),
+}
+
+
+class InvalidTransition(Exception):
+    def __init__(self, current: Status, new: Status) -> None:
+        super().__init__(f"{current} -> {new} is not allowed")
+        self.current = current
+        self.new = new
+
+
+def check_transition(current: Status, new: Status) -> None:
+    if new not in TRANSITIONS[current]:
+        raise InvalidTransition(current, new)
+
+
+def can_withdraw(status: Status) -> bool:
+    return Status.WITHDRAWN in TRANSITIONS[status]
+
+
+class LatePolicy(StrEnum):
+    REFUSE = "refuse"
+    NEXT_ROUND = "next_round"
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    code: str
+    name: str
+    sector: Sector
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    full_name: str
+    unit_id: int | None
+    position: str
+    phone: str | None
+    roles: frozenset[Role] = frozenset()
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles or Role.ADMIN in self.roles
+
+
+@dataclass(frozen=True)
+class Identity:
+    id: int
+    channel: str
+    external_id: str
+    person_id: int | None
+
+
+@dataclass
+class Conversation:
+    """Which flow a user is in and where; ``version`` guards against two writers at once."""
+
+    identity_id: int
+    flow: str | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    year: int
+    number: int
+    name: str
+    deadline: date
+    sectors: frozenset[Sector]
+    closed: bool = False
+
+    def accepts(self, sector: Sector) -> bool:
+        return sector in self.sectors
+
+
+@dataclass
+class Initiative:
+    id: int
+    person_id: int
+    status: Status
+    data: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    receipt_no: str | None = None
+    round_id: int | None = None
+    submitted_at: datetime | None = None
+
+    @property
+    def title(self) -> str:
+        return str(self.data.get("title") or "")
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    initiative_id: int
+    old: Status | None
+    new: Status
+    at: datetime
+    by_person_id: int | None
+    reason: str = ""
+
+
+def receipt_number(year: int, seq: int) -> str:
+    return f"SK-{year}-{seq:04d}"

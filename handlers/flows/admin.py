@@ -1,0 +1,51 @@
+"""Admin commands: granting and revoking roles."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.domain import Role
+from handlers.parsing import fold
+from handlers.texts import admin as T
+from handlers.texts import common as C
+from handlers.texts.registration import ROLE_LABELS
+
+ROLE_WORDS: dict[str, Role] = {
+    "canbo": Role.STAFF,
+    "staff": Role.STAFF,
+    "thutruong": Role.UNIT_HEAD,
+    "unit_head": Role.UNIT_HEAD,
+    "thuky": Role.SECRETARIAT,
+    "thuongtruc": Role.SECRETARIAT,
+    "secretariat": Role.SECRETARIAT,
+    "hoidong": Role.COUNCIL,
+    "council": Role.COUNCIL,
+    "quantri": Role.ADMIN,
+    "admin": Role.ADMIN,
+}
+
+
+async def change_role(ctx: Context, args: str, *, grant: bool) -> None:
+    if ctx.person is None or not ctx.person.has(Role.ADMIN):
+        ctx.say(C.NOT_ALLOWED)
+        return
+    parts = args.split()
+    if len(parts) != 2 or not parts[0].isdigit():
+        ctx.say(T.GRANT_USAGE if grant else T.REVOKE_USAGE)
+        return
+    role = ROLE_WORDS.get(fold(parts[1]).replace(" ", ""))
+    if role is None:
+        ctx.say(T.NO_SUCH_ROLE.format(role=parts[1]))
+        return
+    target = await ctx.store.person(int(parts[0]))
+    if target is None:
+        ctx.say(T.NO_SUCH_PERSON.format(id=parts[0]))
+        return
+    label = ROLE_LABELS[role.value]
+    if grant:
+        await ctx.store.grant_role(target.id, role)
+        ctx.say(T.GRANTED.format(role=label, name=target.full_name, id=target.id))
+        for identity in await ctx.store.identities_of(target.id):
+            ctx.notify(identity.channel, identity.external_id, T.GRANTED_NOTICE.format(role=label))
+    else:
+        await ctx.store.revoke_role(target.id, role)
+        ctx.say(T.REVOKED.format(role=label, name=target.full_name, id=target.id))

@@ -1,0 +1,536 @@
+"""The form engine: a form is declared as steps; asking, parsing, back, cancel, help, edit-from-summary,
+save-at-every-step and resume are done here once for every form."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from handlers.context import Context
+from handlers.parsing import ParseError, is_yes, match_option
+from handlers.texts import common as T
+from handlers.types import AttachmentKind, Option
+
+KEEP = "__keep__"
+SKIP = "__skip__"
+DONE = "__done__"
+YES = "__yes__"
+NO = "__no__"
+SUBMIT = "__submit__"
+EDIT = "__edit__"
+LATER = "__later__"
+
+Draft = dict[str, Any]
+Cursor = list[Any]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    label: str
+    prompt: str | Callable[[Context, Draft], str]
+    help: str
+    # Turns typed text into the stored (JSON-ready) value; raises ParseError with a message for the user.
+    parse: Callable[[str, Context, Draft], Any] | None = None
+    options: Sequence[Option] | Callable[[Context, Draft], Sequence[Option]] = ()
+    optional: bool = False
+    skip_if: Callable[[Draft], bool] | None = None
+    # A soft check: a message asking the user to confirm an unusual but possible answer.
+    warn: Callable[[Any, Context, Draft], str | None] | None = None
+    show: Callable[[Any], str] = str
+    collects_files: bool = False
+    must_confirm: bool = False
+    # Turns a chosen option into the stored value (default: the option's value).
+    from_option: Callable[[Option, Context, Draft], Any] | None = None
+    # Steps whose answer is cleared when one of these fields changes (e.g. shares after co-authors).
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Group:
+    """A repeated sub-form (co-authors, first-application participants)."""
+
+    name: str
+    label: str
+    ask_first: str
+    ask_more: str
+    help: str
+    item_steps: tuple[Step, ...]
+    show_item: Callable[[dict[str, Any]], str]
+    max_items: int = 10
+
+
+Entry = Step | Group
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    entries: tuple[Entry, ...]
+    summary_title: str
+    submit_label: str
+    edit_label: str = T.EDIT_OPTION
+    later_label: str = T.LATER_OPTION
+    entry_index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entry_index", {e.name: i for i, e in enumerate(self.entries)})
+
+    def entry(self, name: str) -> Entry:
+        return self.entries[self.entry_index[name]]
+
+
+def _options(step: Step, ctx: Context, draft: Draft) -> list[Option]:
+    opts = step.options(ctx, draft) if callable(step.options) else step.options
+    return list(opts)
+
+
+def _truncate(text: str, limit: int = 200) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class FormFlow(ABC):
+    """Subclasses say where the draft lives and what completing the form does."""
+
+    name: str
+    form: Form
+
+    # --- hooks -----------------------------------------------------------------------------------
+    @abstractmethod
+    async def load_draft(self, ctx: Context) -> Draft: ...
+
+    @abstractmethod
+    async def save_draft(self, ctx: Context, draft: Draft) -> None: ...
+
+    @abstractmethod
+    async def complete(self, ctx: Context, draft: Draft) -> bool:
+        """Act on the confirmed form; return False to stay on the summary."""
+
+    async def on_cancel(self, ctx: Context, draft: Draft) -> None:
+        ctx.say(T.CANCELLED_DRAFT_KEPT)
+
+    async def on_file(self, ctx: Context, draft: Draft, step: Step) -> None:
+        """Store an attachment the user sent at a collecting step."""
+        raise NotImplementedError
+
+    def summary_text(self, ctx: Context, draft: Draft) -> str:
+        lines = [self.form.summary_title, ""]
+        for entry in self.form.entries:
+            if isinstance(entry, Step):
+                if entry.skip_if and entry.skip_if(draft):
+                    continue
+                value = draft.get(entry.name)
+                shown = T.EMPTY_VALUE if value in (None, "", []) else _truncate(entry.show(value))
+                lines.append(f"• {entry.label}: {shown}")
+            else:
+                items = draft.get(entry.name) or []
+                if not items:
+                    lines.append(f"• {entry.label}: {T.NONE_VALUE}")
+                else:
+                    lines.append(f"• {entry.label}:")
+                    lines.extend(f"   {i}) {entry.show_item(item)}" for i, item in enumerate(items, 1))
+        return "\n".join(lines)
+
+    # --- entry points ----------------------------------------------------------------------------
+    async def begin(self, ctx: Context, draft: Draft, intro: str | None = None) -> None:
+        """Start or resume: ask the first unanswered question (or show the summary)."""
+        state = {"cursor": self._first_missing(draft), "history": [], "editing": False}
+        ctx.enter(self.name, state)
+        if intro:
+            ctx.say(intro)
+        await self._ask(ctx, draft)
+
+    async def resume(self, ctx: Context) -> None:
+        draft = await self.load_draft(ctx)
+        await self._ask(ctx, draft)
+
+    async def handle(self, ctx: Context) -> None:
+        draft = await self.load_draft(ctx)
+        state = ctx.conversation.state
+        command = ctx.command.name if ctx.command else None
+        if command == "huy":
+            await self.on_cancel(ctx, draft)
+            ctx.enter(None)
+            return
+        if command == "quaylai":
+            await self._back(ctx, draft)
+            return
+        if command == "trogiup":
+            ctx.say(self._help(ctx, draft))
+            await self._ask(ctx, draft)
+            return
+        if ctx.command is not None:
+            ctx.say(T.UNKNOWN_COMMAND_IN_FORM)
+            await self._ask(ctx, draft)
+            return
+        cursor = state["cursor"]
+        kind = cursor[0]
+        if kind == "summary":
+            await self._on_summary(ctx, draft)
+        elif kind == "edit":
+            await self._on_edit_choice(ctx, draft)
+        elif kind == "warn":
+            await self._on_warn(ctx, draft)
+        elif len(cursor) == 2 and isinstance(cursor[1], str):
+            await self._on_group_question(ctx, draft)
+        else:
+            await self._on_step(ctx, draft)
+
+    # --- cursor arithmetic -----------------------------------------------------------------------
+    def _skipped(self, entry: Entry, draft: Draft) -> bool:
+        return isinstance(entry, Step) and entry.skip_if is not None and entry.skip_if(draft)
+
+    def _cursor_for_entry(self, index: int, draft: Draft) -> Cursor:
+        for entry in self.form.entries[index:]:
+            if self._skipped(entry, draft):
+                continue
+            return [entry.name] if isinstance(entry, Step) else [entry.name, "first"]
+        return ["summary"]
+
+    def _first_missing(self, draft: Draft) -> Cursor:
+        for entry in self.form.entries:
+            if self._skipped(entry, draft) or entry.name in draft:
+                continue
+            return [entry.name] if isinstance(entry, Step) else [entry.name, "first"]
+        return ["summary"]
+
+    def _after_entry(self, ctx: Context, draft: Draft, name: str) -> Cursor:
+        if ctx.conversation.state.get("editing"):
+            return self._first_missing(draft)
+        return self._cursor_for_entry(self.form.entry_index[name] + 1, draft)
+
+    def _step_at(self, cursor: Cursor) -> Step:
+        entry = self.form.entry(cursor[0])
+        if isinstance(entry, Step):
+            return entry
+        return next(s for s in entry.item_steps if s.name == cursor[2])
+
+    def _value_at(self, draft: Draft, cursor: Cursor) -> Any:
+        if len(cursor) == 1:
+            return draft.get(cursor[0])
+        items = draft.get(cursor[0]) or []
+        return items[cursor[1]].get(cursor[2]) if cursor[1] < len(items) else None
+
+    def _progress(self, cursor: Cursor, draft: Draft) -> str:
+        visible = [e for e in self.form.entries if not self._skipped(e, draft)]
+        names = [e.name for e in visible]
+        if cursor[0] not in names:
+            return ""
+        return T.PROGRESS.format(n=names.index(cursor[0]) + 1, total=len(names))
+
+    # --- asking ----------------------------------------------------------------------------------
+    async def _ask(self, ctx: Context, draft: Draft) -> None:
+        cursor = ctx.conversation.state["cursor"]
+        kind = cursor[0]
+        if kind == "summary":
+            ctx.say(
+                self.summary_text(ctx, draft),
+                [
+                    Option(SUBMIT, self.form.submit_label),
+                    Option(EDIT, self.form.edit_label),
+                    Option(LATER, self.form.later_label),
+                ],
+            )
+            return
+        if kind == "edit":
+            ctx.say(T.EDIT_WHICH, self._edit_options(draft))
+            return
+        if kind == "warn":
+            ctx.say(ctx.conversation.state["warning"], [Option(YES, T.WARN_KEEP), Option(NO, T.WARN_RETYPE)])
+            return
+        header = self._progress(cursor, draft)
+        if len(cursor) == 2:
+            group = self.form.entry(cursor[0])
+            assert isinstance(group, Group)
+            items = draft.get(group.name) or []
+            text = group.ask_first if cursor[1] == "first" else group.ask_more
+            options = [Option(YES, T.YES), Option(NO, T.NO)]
+            if cursor[1] == "first" and items:
+                options.append(Option(KEEP, T.KEEP_GROUP.format(n=len(items))))
+            ctx.say(f"{header}{text}\n{T.FOOTER}", options)
+            return
+        step = self._step_at(cursor)
+        prompt = step.prompt(ctx, draft) if callable(step.prompt) else step.prompt
+        if len(cursor) == 3:
+            prompt = T.ITEM_PREFIX.format(n=cursor[1] + 1) + prompt
+        current = self._value_at(draft, cursor)
+        if current not in (None, "", []) and not step.collects_files:
+            prompt += "\n" + T.CURRENT_VALUE.format(value=_truncate(step.show(current), 300))
+        ctx.say(f"{header}{prompt}\n{T.FOOTER}", self._displayed(ctx, draft, cursor))
+
+    def _displayed(self, ctx: Context, draft: Draft, cursor: Cursor) -> list[Option]:
+        """The options shown for a step; typed numbers refer to exactly this list."""
+        step = self._step_at(cursor)
+        options = _options(step, ctx, draft)
+        if step.collects_files:
+            options.append(Option(DONE, T.FILES_DONE))
+        elif self._value_at(draft, cursor) not in (None, "", []):
+            options.append(Option(KEEP, T.KEEP))
+        if step.optional and not step.collects_files:
+            options.append(Option(SKIP, T.SKIP))
+        return options
+
+    def _edit_options(self, draft: Draft) -> list[Option]:
+        return [Option(e.name, e.label) for e in self.form.entries if not self._skipped(e, draft)]
+
+    def _help(self, ctx: Context, draft: Draft) -> str:
+        cursor = ctx.conversation.state["cursor"]
+        if cursor[0] in ("summary", "edit"):
+            return T.HELP_SUMMARY
+        if cursor[0] == "warn":
+            return T.HELP_WARN
+        if len(cursor) == 2:
+            group = self.form.entry(cursor[0])
+            assert isinstance(group, Group)
+            return group.help
+        return self._step_at(cursor).help
+
+    # --- answering -------------------------------------------------------------------------------
+    def _read_choice(self, ctx: Context, options: Sequence[Option]) -> Option | None:
+        inbound = ctx.inbound
+        if inbound.choice is not None:
+            return next((o for o in options if o.value == inbound.choice), None)
+        if inbound.text is None:
+            return None
+        return match_option(inbound.text, options)
+
+    async def _reject_attachment(self, ctx: Context, draft: Draft) -> bool:
+        attachment = ctx.inbound.attachment
+        if attachment is None:
+            return False
+        if attachment.kind in (AttachmentKind.DOCUMENT, AttachmentKind.PHOTO):
+            ctx.say(T.FILE_NOT_HERE)
+        else:
+            ctx.say(T.TEXT_EXPECTED)
+        await self._ask(ctx, draft)
+        return True
+
+    async def _on_step(self, ctx: Context, draft: Draft) -> None:
+        state = ctx.conversation.state
+        cursor = state["cursor"]
+        step = self._step_at(cursor)
+        if step.collects_files and ctx.inbound.attachment is not None:
+            await self.on_file(ctx, draft, step)
+            return
+        if await self._reject_attachment(ctx, draft):
+            return
+        options = _options(step, ctx, draft)
+        chosen = self._read_choice(ctx, self._displayed(ctx, draft, cursor))
+        if ctx.inbound.choice is not None and chosen is None:
+            ctx.say(T.STALE_BUTTON)
+            await self._ask(ctx, draft)
+            return
+        current = self._value_at(draft, cursor)
+        if chosen is not None and chosen.value == KEEP and current not in (None, "", []):
+            await self._advance(ctx, draft, cursor)
+            return
+        if chosen is not None and chosen.value == DONE and step.collects_files:
+            self._store(draft, cursor, current or [])
+            await self._commit(ctx, draft, cursor)
+            return
+        if chosen is not None and chosen.value == SKIP and step.optional:
+            self._store(draft, cursor, None)
+            await self._commit(ctx, draft, cursor)
+            return
+        if step.collects_files:
+            ctx.say(T.FILES_WAITING)
+            await self._ask(ctx, draft)
+            return
+        try:
+            value = self._value_from(ctx, draft, step, options, chosen)
+        except ParseError as error:
+            ctx.say(error.message)
+            await self._ask(ctx, draft)
+            return
+        if step.must_confirm and value is not True:
+            ctx.say(T.MUST_CONFIRM)
+            await self._ask(ctx, draft)
+            return
+        warning = step.warn(value, ctx, draft) if step.warn else None
+        if warning:
+            state["warning"] = warning
+            state["pending"] = {"cursor": cursor, "value": value}
+            state["cursor"] = ["warn"]
+            await self._ask(ctx, draft)
+            return
+        self._store(draft, cursor, value)
+        await self._commit(ctx, draft, cursor)
+
+    def _value_from(
+        self, ctx: Context, draft: Draft, step: Step, options: Sequence[Option], chosen: Option | None
+    ) -> Any:
+        if chosen is not None and chosen in options:
+            if step.must_confirm:
+                return chosen.value == YES
+            return step.from_option(chosen, ctx, draft) if step.from_option else chosen.value
+        text = ctx.inbound.text or ""
+        if step.must_confirm:
+            return is_yes(text)
+        if step.parse is None:
+            raise ParseError(T.CHOOSE_ONE)
+        return step.parse(text, ctx, draft)
+
+    async def _on_warn(self, ctx: Context, draft: Draft) -> None:
+        state = ctx.conversation.state
+        pending = state["pending"]
+        chosen = self._read_choice(ctx, [Option(YES, T.WARN_KEEP), Option(NO, T.WARN_RETYPE)])
+        if chosen is None:
+            answer = is_yes(ctx.inbound.text or "")
+            chosen = Option(YES, "") if answer else Option(NO, "") if answer is False else None
+        if chosen is None:
+            ctx.say(T.CHOOSE_ONE)
+            await self._ask(ctx, draft)
+            return
+        cursor = pending["cursor"]
+        state["cursor"] = cursor
+        state.pop("warning", None)
+        state.pop("pending", None)
+        if chosen.value == YES:
+            self._store(draft, cursor, pending["value"])
+            await self._commit(ctx, draft, cursor)
+        else:
+            await self._ask(ctx, draft)
+
+    async def _on_group_question(self, ctx: Context, draft: Draft) -> None:
+        state = ctx.conversation.state
+        cursor = state["cursor"]
+        group = self.form.entry(cursor[0])
+        assert isinstance(group, Group)
+        if await self._reject_attachment(ctx, draft):
+            return
+        items: list[dict[str, Any]] = list(draft.get(group.name) or [])
+        chosen = self._read_choice(ctx, [Option(YES, T.YES), Option(NO, T.NO), Option(KEEP, T.KEEP)])
+        answer: str | None = chosen.value if chosen else None
+        if answer is None and ctx.inbound.text is not None:
+            yes = is_yes(ctx.inbound.text)
+            answer = YES if yes else NO if yes is False else None
+        if answer is None:
+            ctx.say(T.CHOOSE_YES_NO)
+            await self._ask(ctx, draft)
+            return
+        self._push(state, cursor)
+        if answer == KEEP and cursor[1] == "first" and items:
+            state["cursor"] = self._after_entry(ctx, draft, group.name)
+        elif answer == YES:
+            if cursor[1] == "first":
+                items = []
+            items.append({})
+            draft[group.name] = items
+            self._invalidate(draft, group.name)
+            state["cursor"] = [group.name, len(items) - 1, group.item_steps[0].name]
+        else:
+            if cursor[1] == "first":
+                draft[group.name] = []
+                self._invalidate(draft, group.name)
+            else:
+                draft[group.name] = [item for item in items if item]
+            state["cursor"] = self._after_entry(ctx, draft, group.name)
+        await self.save_draft(ctx, draft)
+        await self._ask(ctx, draft)
+
+    async def _on_summary(self, ctx: Context, draft: Draft) -> None:
+        if await self._reject_attachment(ctx, draft):
+            return
+        options = [
+            Option(SUBMIT, self.form.submit_label),
+            Option(EDIT, self.form.edit_label),
+            Option(LATER, self.form.later_label),
+        ]
+        chosen = self._read_choice(ctx, options)
+        if chosen is None:
+            ctx.say(T.CHOOSE_ONE)
+            await self._ask(ctx, draft)
+            return
+        state = ctx.conversation.state
+        if chosen.value == EDIT:
+            state["cursor"] = ["edit"]
+            await self._ask(ctx, draft)
+        elif chosen.value == LATER:
+            await self.on_cancel(ctx, draft)
+            ctx.enter(None)
+        else:
+            missing = self._first_missing(draft)
+            if missing != ["summary"]:
+                state["cursor"] = missing
+                state["editing"] = True
+                ctx.say(T.MISSING_ANSWER)
+                await self._ask(ctx, draft)
+                return
+            if await self.complete(ctx, draft):
+                ctx.enter(None)
+
+    async def _on_edit_choice(self, ctx: Context, draft: Draft) -> None:
+        state = ctx.conversation.state
+        chosen = self._read_choice(ctx, self._edit_options(draft))
+        if chosen is None:
+            ctx.say(T.CHOOSE_ONE)
+            await self._ask(ctx, draft)
+            return
+        entry = self.form.entry(chosen.value)
+        state["editing"] = True
+        self._push(state, ["summary"])
+        state["cursor"] = [entry.name] if isinstance(entry, Step) else [entry.name, "first"]
+        await self._ask(ctx, draft)
+
+    # --- moving ----------------------------------------------------------------------------------
+    def _store(self, draft: Draft, cursor: Cursor, value: Any) -> None:
+        if len(cursor) == 1:
+            if draft.get(cursor[0]) != value:
+                self._invalidate(draft, cursor[0])
+            draft[cursor[0]] = value
+        else:
+            draft[cursor[0]][cursor[1]][cursor[2]] = value
+
+    def _invalidate(self, draft: Draft, changed: str) -> None:
+        for entry in self.form.entries:
+            if isinstance(entry, Step) and changed in entry.depends_on:
+                draft.pop(entry.name, None)
+
+    @staticmethod
+    def _push(state: dict[str, Any], cursor: Cursor) -> None:
+        history = state.setdefault("history", [])
+        history.append(list(cursor))
+        del history[:-60]
+
+    async def _commit(self, ctx: Context, draft: Draft, cursor: Cursor) -> None:
+        await self.save_draft(ctx, draft)
+        await self._advance(ctx, draft, cursor)
+
+    async def _advance(self, ctx: Context, draft: Draft, cursor: Cursor) -> None:
+        state = ctx.conversation.state
+        self._push(state, cursor)
+        if len(cursor) == 1:
+            state["cursor"] = self._after_entry(ctx, draft, cursor[0])
+        else:
+            group = self.form.entry(cursor[0])
+            assert isinstance(group, Group)
+            names = [s.name for s in group.item_steps]
+            position = names.index(cursor[2])
+            if position + 1 < len(names):
+                state["cursor"] = [cursor[0], cursor[1], names[position + 1]]
+            elif len(draft[group.name]) < group.max_items:
+                state["cursor"] = [group.name, "more"]
+            else:
+                state["cursor"] = self._after_entry(ctx, draft, group.name)
+        await self._ask(ctx, draft)
+
+    async def _back(self, ctx: Context, draft: Draft) -> None:
+        state = ctx.conversation.state
+        history: list[Cursor] = state.get("history") or []
+        if state["cursor"][0] == "warn":
+            state["cursor"] = state["pending"]["cursor"]
+            state.pop("pending", None)
+        elif not history:
+            ctx.say(T.BACK_AT_START)
+        else:
+            previous = history.pop()
+            # A cursor into a group item that no longer exists falls back to the group's question.
+            if len(previous) == 3 and previous[1] >= len(draft.get(previous[0]) or []):
+                previous = [previous[0], "first"]
+            if previous == ["summary"]:
+                state["editing"] = False
+            state["cursor"] = previous
+        await self._ask(ctx, draft)

@@ -1,0 +1,12 @@
+"""Texts of admin commands."""
+
+GRANT_USAGE = (
+    "Cách dùng: /capquyen <mã số người dùng> <vai trò>\nVai trò: canbo, thutruong, thuky, hoidong, quantri.\n"
+    "Ví dụ: /capquyen 12 thuky. Mã số người dùng xem bằng lệnh /toi."
+)
+REVOKE_USAGE = "Cách dùng: /thuquyen <mã số người dùng> <vai trò>. Ví dụ: /thuquyen 12 thuky"
+NO_SUCH_PERSON = "Không có người dùng mang mã số {id}."
+NO_SUCH_ROLE = "Không có vai trò «{role}». Vai trò: canbo, thutruong, thuky, hoidong, quantri."
+GRANTED = "Đã cấp vai trò {role} cho {name} (mã số {id})."
+REVOKED = "Đã thu hồi vai trò {role} của {name} (mã số {id})."
+GRANTED_NOTICE = "Anh/Chị vừa được cấp vai trò {role} trong Sáng kiến bot."

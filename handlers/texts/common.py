@@ -1,0 +1,73 @@
+"""Texts shared by every flow: navigation, the form engine, menus and generic errors."""
+
+FOOTER = "(/quaylai: quay lại · /huy: dừng · /trogiup: hướng dẫn)"
+PROGRESS = "Bước {n}/{total}. "
+ITEM_PREFIX = "Người thứ {n} — "
+CURRENT_VALUE = "Đang lưu: «{value}»"
+
+YES = "Có"
+NO = "Không"
+KEEP = "Giữ nguyên"
+KEEP_GROUP = "Giữ nguyên danh sách ({n} người)"
+SKIP = "Bỏ qua"
+FILES_DONE = "Xong, không gửi thêm"
+EDIT_OPTION = "Sửa một mục"
+LATER_OPTION = "Lưu nháp, làm tiếp sau"
+WARN_KEEP = "Vẫn giữ"
+WARN_RETYPE = "Nhập lại"
+EMPTY_VALUE = "(chưa có)"
+NONE_VALUE = "(không có)"
+
+EDIT_WHICH = "Anh/Chị muốn sửa mục nào?"
+CHOOSE_ONE = "Anh/Chị vui lòng chọn một trong các lựa chọn bên dưới (bấm nút hoặc gõ số thứ tự)."
+CHOOSE_YES_NO = "Anh/Chị vui lòng trả lời Có hoặc Không (hoặc gõ 1 / 2)."
+STALE_BUTTON = "Nút này thuộc một câu hỏi cũ. Mời Anh/Chị trả lời câu hỏi hiện tại:"
+TEXT_EXPECTED = "Bước này cần câu trả lời bằng chữ. Mời Anh/Chị nhập lại:"
+FILE_NOT_HERE = (
+    "Bước này cần câu trả lời bằng chữ. Tệp đính kèm (ảnh, PDF, Word) Anh/Chị gửi ở bước "
+    "«Tài liệu đính kèm» gần cuối đơn. Mời Anh/Chị trả lời câu hỏi hiện tại:"
+)
+FILES_WAITING = "Anh/Chị gửi tệp (ảnh, PDF, Word) vào đây, hoặc chọn «Xong, không gửi thêm» để sang bước sau."
+MUST_CONFIRM = "Cần có lời cam đoan để nộp đơn. Nếu chưa sẵn sàng, Anh/Chị có thể gõ /huy để lưu nháp và làm tiếp sau."
+MISSING_ANSWER = "Đơn còn thiếu thông tin. Mời Anh/Chị bổ sung:"
+BACK_AT_START = "Đây đã là câu hỏi đầu tiên."
+UNKNOWN_COMMAND_IN_FORM = (
+    "Lệnh này không dùng được khi đang điền đơn. Những gì Anh/Chị đã nhập vẫn được lưu. Gõ /huy nếu muốn tạm dừng."
+)
+CANCELLED_DRAFT_KEPT = (
+    "Đã tạm dừng. Mọi thông tin Anh/Chị đã nhập vẫn được lưu trong bản nháp; "
+    "gõ /moi hoặc /cuatoi để làm tiếp bất cứ lúc nào."
+)
+HELP_SUMMARY = (
+    "Đây là bản tóm tắt đơn. Chọn «Nộp» nếu mọi thông tin đã đúng, «Sửa một mục» để chỉnh bất kỳ mục nào, "
+    "hoặc «Lưu nháp» để làm tiếp sau — không mất thông tin nào."
+)
+HELP_WARN = "Chọn «Vẫn giữ» nếu thông tin đúng như vậy, hoặc «Nhập lại» để sửa."
+
+# --- main menu and general ---------------------------------------------------------------------
+MENU_TITLE = "Anh/Chị cần làm gì?"
+MENU_NEW = "Nộp sáng kiến mới"
+MENU_CONTINUE = "Tiếp tục bản nháp: {title}"
+MENU_MINE = "Sáng kiến của tôi"
+MENU_PROFILE = "Thông tin của tôi"
+MENU_HELP = "Hướng dẫn"
+UNTITLED = "(chưa đặt tên)"
+UNKNOWN_COMMAND = "Không có lệnh «{command}». Các lệnh dùng được:\n{commands}"
+COMMANDS = (
+    "/moi — nộp sáng kiến mới\n"
+    "/cuatoi — sáng kiến của tôi\n"
+    "/menu — danh sách việc có thể làm\n"
+    "/toi — thông tin của tôi\n"
+    "/huy — dừng việc đang làm (thông tin đã nhập vẫn được lưu)\n"
+    "/quaylai — quay lại câu hỏi trước\n"
+    "/trogiup — hướng dẫn cho bước hiện tại"
+)
+GENERAL_HELP = (
+    "Sáng kiến bot giúp Anh/Chị lập và nộp Đơn yêu cầu công nhận sáng kiến (mẫu M-02) từng bước, "
+    "theo dõi kết quả và nhận thông báo.\n\n" + COMMANDS
+)
+NOTHING_TO_CANCEL = "Hiện không có việc nào đang làm dở."
+NOTHING_TO_GO_BACK = "Hiện không có câu hỏi nào để quay lại."
+UNSUPPORTED_INPUT = "Xin lỗi, bot chưa hiểu nội dung này. Anh/Chị gõ /menu để xem các việc có thể làm."
+EMPTY_MESSAGE = "Tin nhắn trống. Anh/Chị gõ /menu để xem các việc có thể làm."
+NOT_ALLOWED = "Anh/Chị không có quyền dùng lệnh này."

@@ -1,0 +1,127 @@
+"""The tables, as SQLModel classes. Alembic migrations in storage/migrations create them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _ts(**kwargs: Any) -> Any:
+    return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
+
+
+class UnitRow(SQLModel, table=True):
+    __tablename__ = "unit"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=50, unique=True)
+    name: str = Field(max_length=300)
+    sector: str = Field(max_length=20)
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(max_length=200)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    position: str = Field(default="", max_length=200)
+    phone: str | None = Field(default=None, max_length=20, index=True)
+    created_at: datetime = _ts(nullable=False)
+
+
+class RoleGrantRow(SQLModel, table=True):
+    __tablename__ = "role_grant"
+    __table_args__ = (UniqueConstraint("person_id", "role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(max_length=20)
+
+
+class IdentityRow(SQLModel, table=True):
+    """One account on one channel (a Telegram user, a Zalo user, a console user)."""
+
+    __tablename__ = "identity"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    external_id: str = Field(max_length=100)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+
+
+class ConversationRow(SQLModel, table=True):
+    __tablename__ = "conversation"
+    identity_id: int = Field(foreign_key="identity.id", primary_key=True)
+    flow: str | None = Field(default=None, max_length=40)
+    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    version: int = Field(default=0)
+    updated_at: datetime = _ts(nullable=False)
+
+
+class ProcessedEventRow(SQLModel, table=True):
+    """Platform event ids already handled: a redelivered update changes nothing."""
+
+    __tablename__ = "processed_event"
+    channel: str = Field(max_length=20, primary_key=True)
+    event_id: str = Field(max_length=100, primary_key=True)
+    processed_at: datetime = _ts(nullable=False)
+
+
+class CampaignRow(SQLModel, table=True):
+    __tablename__ = "campaign"
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(unique=True)
+
+
+class RoundRow(SQLModel, table=True):
+    __tablename__ = "round"
+    __table_args__ = (UniqueConstraint("campaign_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    number: int
+    name: str = Field(max_length=100)
+    deadline: date
+    sectors: str = Field(max_length=100)  # comma-separated Sector values
+    closed: bool = Field(default=False)
+
+
+class InitiativeRow(SQLModel, table=True):
+    __tablename__ = "initiative"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    status: str = Field(max_length=30, index=True)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    receipt_no: str | None = Field(default=None, max_length=30, unique=True)
+    round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
+    submitted_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts(nullable=False)
+    updated_at: datetime = _ts(nullable=False)
+
+
+class StatusChangeRow(SQLModel, table=True):
+    __tablename__ = "status_change"
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", index=True)
+    old_status: str | None = Field(default=None, max_length=30)
+    new_status: str = Field(max_length=30)
+    at: datetime = _ts(nullable=False)
+    by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    reason: str = Field(default="")
+
+
+class ReceiptCounterRow(SQLModel, table=True):
+    __tablename__ = "receipt_counter"
+    year: int = Field(primary_key=True)
+    last: int = Field(default=0)
+
+
+class AttachmentRow(SQLModel, table=True):
+    __tablename__ = "attachment"
+    id: int | None = Field(default=None, primary_key=True)
+    owner_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    file_name: str = Field(max_length=255)
+    mime_type: str = Field(default="", max_length=100)
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    storage_key: str = Field(max_length=100)
+    created_at: datetime = _ts(nullable=False)

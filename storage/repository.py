@@ -1,0 +1,364 @@
+"""SqlStore: the flows' Store protocol over one SQLAlchemy async session (one unit of work)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.domain import (
+    Conversation,
+    Identity,
+    Initiative,
+    Person,
+    Role,
+    Round,
+    Sector,
+    Status,
+    Unit,
+    check_transition,
+)
+from handlers.store import StaleConversation
+from storage.models import (
+    AttachmentRow,
+    CampaignRow,
+    ConversationRow,
+    IdentityRow,
+    InitiativeRow,
+    PersonRow,
+    ProcessedEventRow,
+    ReceiptCounterRow,
+    RoleGrantRow,
+    RoundRow,
+    StatusChangeRow,
+    UnitRow,
+)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything is stored in UTC."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _unit(row: UnitRow) -> Unit:
+    assert row.id is not None
+    return Unit(id=row.id, code=row.code, name=row.name, sector=Sector(row.sector))
+
+
+def _initiative(row: InitiativeRow) -> Initiative:
+    assert row.id is not None
+    return Initiative(
+        id=row.id,
+        person_id=row.person_id,
+        status=Status(row.status),
+        data=dict(row.data),
+        created_at=aware(row.created_at),  # type: ignore[arg-type]
+        updated_at=aware(row.updated_at),  # type: ignore[arg-type]
+        receipt_no=row.receipt_no,
+        round_id=row.round_id,
+        submitted_at=aware(row.submitted_at),
+    )
+
+
+def _round(row: RoundRow, year: int) -> Round:
+    assert row.id is not None
+    return Round(
+        id=row.id,
+        year=year,
+        number=row.number,
+        name=row.name,
+        deadline=row.deadline,
+        sectors=frozenset(Sector(s) for s in row.sectors.split(",") if s),
+        closed=row.closed,
+    )
+
+
+class SqlStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.dialect = session.bind.dialect.name if session.bind else "sqlite"
+
+    def _insert(self, table: Any) -> Any:
+        return pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
+
+    @staticmethod
+    def _now() -> datetime:
+        return datetime.now(UTC)
+
+    # --- events and identities -------------------------------------------------------------------
+    async def claim_event(self, channel: str, event_id: str) -> bool:
+        stmt = (
+            self._insert(ProcessedEventRow)
+            .values(channel=channel, event_id=event_id, processed_at=self._now())
+            .on_conflict_do_nothing()
+        )
+        result = await self.session.execute(stmt)
+        return bool(result.rowcount)
+
+    async def identity(self, channel: str, external_id: str) -> Identity:
+        stmt = self._insert(IdentityRow).values(channel=channel, external_id=external_id).on_conflict_do_nothing()
+        row = (
+            await self.session.execute(
+                select(IdentityRow).where(IdentityRow.channel == channel, IdentityRow.external_id == external_id)
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            await self.session.execute(stmt)
+            row = (
+                await self.session.execute(
+                    select(IdentityRow).where(IdentityRow.channel == channel, IdentityRow.external_id == external_id)
+                )
+            ).scalar_one()
+        assert row.id is not None
+        return Identity(id=row.id, channel=row.channel, external_id=row.external_id, person_id=row.person_id)
+
+    async def link_identity(self, identity_id: int, person_id: int) -> None:
+        await self.session.execute(update(IdentityRow).where(IdentityRow.id == identity_id).values(person_id=person_id))
+
+    async def identities_of(self, person_id: int) -> Sequence[Identity]:
+        rows = (await self.session.execute(select(IdentityRow).where(IdentityRow.person_id == person_id))).scalars()
+        return [
+            Identity(id=r.id or 0, channel=r.channel, external_id=r.external_id, person_id=r.person_id) for r in rows
+        ]
+
+    # --- conversation state ----------------------------------------------------------------------
+    async def load_conversation(self, identity_id: int) -> Conversation:
+        row = await self.session.get(ConversationRow, identity_id, populate_existing=True)
+        if row is None:
+            return Conversation(identity_id=identity_id)
+        return Conversation(identity_id=identity_id, flow=row.flow, state=dict(row.state), version=row.version)
+
+    async def save_conversation(self, conversation: Conversation) -> None:
+        """Optimistic concurrency: the write only lands if nobody saved since we loaded."""
+        now = self._now()
+        if conversation.version == 0:
+            stmt = (
+                self._insert(ConversationRow)
+                .values(
+                    identity_id=conversation.identity_id,
+                    flow=conversation.flow,
+                    state=conversation.state,
+                    version=1,
+                    updated_at=now,
+                )
+                .on_conflict_do_nothing()
+            )
+        else:
+            stmt = (
+                update(ConversationRow)
+                .where(
+                    ConversationRow.identity_id == conversation.identity_id,
+                    ConversationRow.version == conversation.version,
+                )
+                .values(
+                    flow=conversation.flow, state=conversation.state, version=conversation.version + 1, updated_at=now
+                )
+                .execution_options(synchronize_session=False)
+            )
+        result = await self.session.execute(stmt)
+        if result.rowcount != 1:
+            raise StaleConversation(conversation.identity_id)
+        conversation.version += 1
+
+    # --- units and people ------------------------------------------------------------------------
+    async def units(self) -> Sequence[Unit]:
+        rows = (await self.session.execute(select(UnitRow).order_by(UnitRow.name))).scalars()
+        return [_unit(r) for r in rows]
+
+    async def unit(self, unit_id: int) -> Unit | None:
+        row = await self.session.get(UnitRow, unit_id)
+        return _unit(row) if row else None
+
+    async def _roles(self, person_id: int) -> frozenset[Role]:
+        rows = await self.session.execute(select(RoleGrantRow.role).where(RoleGrantRow.person_id == person_id))
+        return frozenset(Role(r) for r in rows.scalars())
+
+    async def _person(self, row: PersonRow) -> Person:
+        assert row.id is not None
+        return Person(
+            id=row.id,
+            full_name=row.full_name,
+            unit_id=row.unit_id,
+            position=row.position,
+            phone=row.phone,
+            roles=await self._roles(row.id),
+        )
+
+    async def person(self, person_id: int) -> Person | None:
+        row = await self.session.get(PersonRow, person_id, populate_existing=True)
+        return await self._person(row) if row else None
+
+    async def find_person_by_phone(self, phone: str) -> Person | None:
+        row = (
+            await self.session.execute(
+                select(PersonRow).where(PersonRow.phone == phone).order_by(PersonRow.id).limit(1)
+            )
+        ).scalar_one_or_none()
+        return await self._person(row) if row else None
+
+    async def create_person(self, full_name: str, unit_id: int, position: str, phone: str | None) -> Person:
+        row = PersonRow(full_name=full_name, unit_id=unit_id, position=position, phone=phone, created_at=self._now())
+        self.session.add(row)
+        await self.session.flush()
+        return await self._person(row)
+
+    async def update_person(
+        self, person_id: int, *, full_name: str, unit_id: int, position: str, phone: str | None
+    ) -> Person:
+        row = await self.session.get(PersonRow, person_id)
+        assert row is not None
+        row.full_name, row.unit_id, row.position, row.phone = full_name, unit_id, position, phone
+        await self.session.flush()
+        return await self._person(row)
+
+    async def grant_role(self, person_id: int, role: Role) -> None:
+        await self.session.execute(
+            self._insert(RoleGrantRow).values(person_id=person_id, role=role.value).on_conflict_do_nothing()
+        )
+
+    async def revoke_role(self, person_id: int, role: Role) -> None:
+        await self.session.execute(
+            delete(RoleGrantRow).where(RoleGrantRow.person_id == person_id, RoleGrantRow.role == role.value)
+        )
+
+    # --- campaign --------------------------------------------------------------------------------
+    async def rounds(self) -> Sequence[Round]:
+        rows = await self.session.execute(
+            select(RoundRow, CampaignRow.year).join(CampaignRow, RoundRow.campaign_id == CampaignRow.id)
+        )
+        return [_round(r, year) for r, year in rows.all()]
+
+    async def ensure_campaign(self, year: int, rounds: Sequence[tuple[int, str, date, frozenset[Sector]]]) -> None:
+        await self.session.execute(self._insert(CampaignRow).values(year=year).on_conflict_do_nothing())
+        campaign_id = (await self.session.execute(select(CampaignRow.id).where(CampaignRow.year == year))).scalar_one()
+        existing = (
+            await self.session.execute(
+                select(func.count()).select_from(RoundRow).where(RoundRow.campaign_id == campaign_id)
+            )
+        ).scalar_one()
+        if existing:
+            return
+        for number, name, deadline, sectors in rounds:
+            await self.session.execute(
+                self._insert(RoundRow)
+                .values(
+                    campaign_id=campaign_id,
+                    number=number,
+                    name=name,
+                    deadline=deadline,
+                    sectors=",".join(sorted(s.value for s in sectors)),
+                    closed=False,
+                )
+                .on_conflict_do_nothing()
+            )
+
+    # --- initiatives -----------------------------------------------------------------------------
+    async def create_initiative(self, person_id: int, data: dict[str, Any], now: datetime) -> Initiative:
+        row = InitiativeRow(person_id=person_id, status=Status.DRAFT.value, data=data, created_at=now, updated_at=now)
+        self.session.add(row)
+        await self.session.flush()
+        self.session.add(
+            StatusChangeRow(
+                initiative_id=row.id, old_status=None, new_status=Status.DRAFT.value, at=now, by_person_id=person_id
+            )
+        )
+        return _initiative(row)
+
+    async def initiative(self, initiative_id: int) -> Initiative | None:
+        row = await self.session.get(InitiativeRow, initiative_id, populate_existing=True)
+        return _initiative(row) if row else None
+
+    async def save_initiative_data(self, initiative_id: int, data: dict[str, Any], now: datetime) -> None:
+        await self.session.execute(
+            update(InitiativeRow)
+            .where(InitiativeRow.id == initiative_id)
+            .values(data=data, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def initiatives_of(self, person_id: int) -> Sequence[Initiative]:
+        rows = (
+            await self.session.execute(
+                select(InitiativeRow)
+                .where(InitiativeRow.person_id == person_id)
+                .order_by(InitiativeRow.updated_at.desc(), InitiativeRow.id.desc())
+            )
+        ).scalars()
+        return [_initiative(r) for r in rows]
+
+    async def delete_draft(self, initiative_id: int) -> None:
+        await self.session.execute(delete(StatusChangeRow).where(StatusChangeRow.initiative_id == initiative_id))
+        await self.session.execute(
+            delete(InitiativeRow).where(InitiativeRow.id == initiative_id, InitiativeRow.status == Status.DRAFT.value)
+        )
+
+    async def next_receipt_seq(self, year: int) -> int:
+        """Atomic per-year counter: concurrent submissions never share a number."""
+        await self.session.execute(self._insert(ReceiptCounterRow).values(year=year, last=0).on_conflict_do_nothing())
+        result = await self.session.execute(
+            update(ReceiptCounterRow)
+            .where(ReceiptCounterRow.year == year)
+            .values(last=ReceiptCounterRow.last + 1)
+            .returning(ReceiptCounterRow.last)
+        )
+        return int(result.scalar_one())
+
+    async def change_status(
+        self,
+        initiative: Initiative,
+        new: Status,
+        *,
+        now: datetime,
+        by_person_id: int | None,
+        reason: str = "",
+        receipt_no: str | None = None,
+        round_id: int | None = None,
+    ) -> Initiative:
+        row = await self.session.get(
+            InitiativeRow, initiative.id, populate_existing=True, with_for_update=self.dialect == "postgresql"
+        )
+        assert row is not None
+        old = Status(row.status)
+        check_transition(old, new)
+        row.status = new.value
+        row.updated_at = now
+        if new == Status.SUBMITTED:
+            row.submitted_at = now
+            row.receipt_no = receipt_no or row.receipt_no
+            row.round_id = round_id or row.round_id
+        self.session.add(
+            StatusChangeRow(
+                initiative_id=row.id,
+                old_status=old.value,
+                new_status=new.value,
+                at=now,
+                by_person_id=by_person_id,
+                reason=reason,
+            )
+        )
+        await self.session.flush()
+        return _initiative(row)
+
+    # --- attachments -----------------------------------------------------------------------------
+    async def add_attachment(
+        self, owner_person_id: int, file_name: str, mime_type: str, size: int, storage_key: str, now: datetime
+    ) -> int:
+        row = AttachmentRow(
+            owner_person_id=owner_person_id or None,
+            file_name=file_name[:255],
+            mime_type=mime_type[:100],
+            size=size,
+            storage_key=storage_key,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        assert row.id is not None
+        return row.id

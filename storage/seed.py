@@ -1,0 +1,142 @@
+"""Loading units, people, roles and campaign rounds from a YAML or CSV seed file (see README)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select, update
+
+from handlers.domain import Role, Sector
+from storage.models import CampaignRow, IdentityRow, PersonRow, RoundRow, UnitRow
+from storage.repository import SqlStore
+
+SECTOR_WORDS = {
+    "education": Sector.EDUCATION,
+    "giao duc": Sector.EDUCATION,
+    "giáo dục": Sector.EDUCATION,
+    "other": Sector.OTHER,
+    "khac": Sector.OTHER,
+    "khác": Sector.OTHER,
+}
+
+
+class SeedError(ValueError):
+    pass
+
+
+def read_seed(path: Path) -> dict[str, Any]:
+    """YAML: {units: [...], people: [...], campaigns: [...]}. CSV: one row per unit (code,name,sector)
+    or per person (name,unit,position,phone,roles,telegram_id,zalo_id), told apart by the header."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(text.splitlines()))
+        if rows and "code" in rows[0] and "sector" in rows[0]:
+            return {"units": rows}
+        for row in rows:
+            row["roles"] = [r.strip() for r in (row.get("roles") or "").replace(";", ",").split(",") if r.strip()]
+        return {"people": rows}
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict):
+        raise SeedError(f"{path}: expected a mapping with units/people/campaigns")
+    return data
+
+
+def _sector(value: Any) -> Sector:
+    sector = SECTOR_WORDS.get(str(value).strip().lower())
+    if sector is None:
+        raise SeedError(f"unknown sector {value!r} (use education or other)")
+    return sector
+
+
+async def apply_seed(store: SqlStore, data: dict[str, Any]) -> dict[str, int]:
+    """Upsert everything in ``data``; running it twice changes nothing the second time."""
+    session = store.session
+    counts = {"units": 0, "people": 0, "rounds": 0}
+    for item in data.get("units") or []:
+        code = str(item["code"]).strip()
+        row = (await session.execute(select(UnitRow).where(UnitRow.code == code))).scalar_one_or_none()
+        if row is None:
+            session.add(UnitRow(code=code, name=str(item["name"]).strip(), sector=_sector(item["sector"]).value))
+        else:
+            row.name, row.sector = str(item["name"]).strip(), _sector(item["sector"]).value
+        counts["units"] += 1
+    await session.flush()
+    for item in data.get("people") or []:
+        await _seed_person(store, item)
+        counts["people"] += 1
+    for campaign in data.get("campaigns") or []:
+        counts["rounds"] += await _seed_campaign(store, campaign)
+    return counts
+
+
+async def _seed_person(store: SqlStore, item: dict[str, Any]) -> None:
+    session = store.session
+    unit = (
+        await session.execute(select(UnitRow).where(UnitRow.code == str(item["unit"]).strip()))
+    ).scalar_one_or_none()
+    if unit is None:
+        raise SeedError(f"person {item.get('name')!r}: unknown unit code {item['unit']!r}")
+    phone = str(item.get("phone") or "").strip() or None
+    row = None
+    if phone:
+        row = (await session.execute(select(PersonRow).where(PersonRow.phone == phone))).scalars().first()
+    if row is None:
+        row = PersonRow(
+            full_name=str(item["name"]).strip(),
+            unit_id=unit.id,
+            position=str(item.get("position") or ""),
+            phone=phone,
+            created_at=store._now(),
+        )
+        session.add(row)
+    else:
+        row.full_name, row.unit_id = str(item["name"]).strip(), unit.id
+        row.position = str(item.get("position") or row.position)
+    await session.flush()
+    assert row.id is not None
+    for role in item.get("roles") or []:
+        await store.grant_role(row.id, Role(str(role).strip()))
+    for channel in ("telegram", "zalo", "console"):
+        external = str(item.get(f"{channel}_id") or "").strip()
+        if external:
+            identity = await store.identity(channel, external)
+            await session.execute(update(IdentityRow).where(IdentityRow.id == identity.id).values(person_id=row.id))
+
+
+async def _seed_campaign(store: SqlStore, campaign: dict[str, Any]) -> int:
+    session = store.session
+    year = int(campaign["year"])
+    await store.ensure_campaign(year, [])
+    campaign_id = (await session.execute(select(CampaignRow.id).where(CampaignRow.year == year))).scalar_one()
+    count = 0
+    for item in campaign.get("rounds") or []:
+        deadline = item["deadline"]
+        deadline = deadline if isinstance(deadline, date) else date.fromisoformat(str(deadline))
+        sectors = ",".join(sorted(_sector(s).value for s in item["sectors"]))
+        number = int(item["number"])
+        row = (
+            await session.execute(
+                select(RoundRow).where(RoundRow.campaign_id == campaign_id, RoundRow.number == number)
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            session.add(
+                RoundRow(
+                    campaign_id=campaign_id,
+                    number=number,
+                    name=str(item["name"]),
+                    deadline=deadline,
+                    sectors=sectors,
+                    closed=bool(item.get("closed", False)),
+                )
+            )
+        else:
+            row.name, row.deadline, row.sectors = str(item["name"]), deadline, sectors
+            row.closed = bool(item.get("closed", row.closed))
+        count += 1
+    await session.flush()
+    return count

@@ -1,0 +1,81 @@
+"""Test helpers: a controllable clock and a chat driver that speaks the neutral types."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from handlers.ports import HandleFn
+from handlers.types import Attachment, AttachmentKind, Inbound, Reply
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+class Chat:
+    """One user talking to the core, as an adapter would: text, button presses, files."""
+
+    def __init__(self, handle: HandleFn, user_id: str = "100", channel: str = "console") -> None:
+        self.handle = handle
+        self.user_id = user_id
+        self.channel = channel
+        self.replies: list[Reply] = []
+        self.outgoing: list = []
+        self._event = 0
+
+    async def _send(self, inbound: Inbound) -> list[Reply]:
+        result = await self.handle(inbound)
+        self.replies = result.replies
+        self.outgoing = result.outgoing
+        return self.replies
+
+    def _event_id(self) -> str:
+        self._event += 1
+        return f"{self.user_id}-{self._event}"
+
+    async def say(self, text: str) -> list[Reply]:
+        return await self._send(Inbound(self.channel, self.user_id, text=text, event_id=self._event_id()))
+
+    async def press(self, label: str) -> list[Reply]:
+        """Press the button whose label contains ``label`` in the last reply that has options."""
+        for reply in reversed(self.replies):
+            for option in reply.options:
+                if label in option.label:
+                    return await self._send(
+                        Inbound(self.channel, self.user_id, choice=option.value, event_id=self._event_id())
+                    )
+        raise AssertionError(f"no button {label!r} in {[o.label for r in self.replies for o in r.options]}")
+
+    async def send_file(
+        self, name: str, content: bytes, kind: AttachmentKind = AttachmentKind.DOCUMENT, size: int | None = None
+    ) -> list[Reply]:
+        attachment = Attachment(
+            kind=kind,
+            file_name=name,
+            size=len(content) if size is None else size,
+            content=content,
+            mime_type="application/pdf",
+        )
+        return await self._send(Inbound(self.channel, self.user_id, attachment=attachment, event_id=self._event_id()))
+
+    async def send_sticker(self) -> list[Reply]:
+        return await self._send(
+            Inbound(
+                self.channel, self.user_id, attachment=Attachment(AttachmentKind.STICKER), event_id=self._event_id()
+            )
+        )
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.replies)
+
+    @property
+    def options(self) -> list[str]:
+        return [o.label for r in self.replies for o in r.options]
