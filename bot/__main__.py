@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     app = App(settings)
     if args.command == "console":
         coro = _console(app, args.user)

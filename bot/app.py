@@ -17,6 +17,7 @@ from storage.files import DiskFileStore
 from storage.seed import apply_seed, read_seed
 
 log = logging.getLogger(__name__)
+EXAMPLE_SEED = Path(__file__).parent / "data" / "seed.example.yaml"
 
 
 def utc_now() -> datetime:
@@ -48,9 +49,16 @@ class App:
         await self.database.migrate()
         if self.settings.seed_file is not None:
             await self.seed(self.settings.seed_file)
+        elif not await self._has_units():
+            log.warning("no units configured and no SEED_FILE: loading the example units from %s", EXAMPLE_SEED)
+            await self.seed(EXAMPLE_SEED)
         year = self.clock().astimezone(self.config.timezone).year
         async with self.database.unit_of_work() as store:
             await store.ensure_campaign(year, default_plan(self.config, year))
+
+    async def _has_units(self) -> bool:
+        async with self.database.unit_of_work() as store:
+            return bool(await store.units())
 
     async def seed(self, path: Path) -> dict[str, int]:
         async with self.database.unit_of_work() as store:

@@ -60,6 +60,22 @@ class Store(Protocol):
         round_id: int | None = None,
     ) -> Initiative: ...
 
+    # notices (reminders and notifications), sent exactly once by the scheduler's sweeper
+    async def enqueue_notice(
+        self,
+        key: str,
+        *,
+        kind: str,
+        text: str,
+        due_at: datetime,
+        person_id: int | None = None,
+        identity_id: int | None = None,
+        expires_at: datetime | None = None,
+        essential: bool = False,
+    ) -> bool:
+        """Queue a message; False when a notice with this key already exists (nothing changes)."""
+        ...
+
     # attachments
     async def add_attachment(
         self, owner_person_id: int, file_name: str, mime_type: str, size: int, storage_key: str, now: datetime

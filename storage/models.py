@@ -125,3 +125,28 @@ class AttachmentRow(SQLModel, table=True):
     size: int = Field(sa_column=Column(BigInteger, nullable=False))
     storage_key: str = Field(max_length=100)
     created_at: datetime = _ts(nullable=False)
+
+
+class NoticeRow(SQLModel, table=True):
+    """One message to one person (a reminder or a notification), sent exactly once by the sweeper.
+
+    ``key`` is unique — (recipient, subject, kind, due time) — so enqueuing the same notice twice, from a
+    restart or a second replica, keeps one row."""
+
+    __tablename__ = "notice"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    # For recipients that must not be named (anonymous suggestions): an identity instead of a person.
+    identity_id: int | None = Field(default=None, foreign_key="identity.id")
+    kind: str = Field(max_length=50)
+    text: str
+    essential: bool = Field(default=False)
+    due_at: datetime = _ts(nullable=False, index=True)
+    expires_at: datetime | None = _ts(nullable=True)
+    status: str = Field(default="pending", max_length=20, index=True)
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_at: datetime | None = _ts(nullable=True)
+    attempts: int = Field(default=0)
+    sent_at: datetime | None = _ts(nullable=True)
+    last_error: str = Field(default="", max_length=500)

@@ -30,6 +30,7 @@ from storage.models import (
     ConversationRow,
     IdentityRow,
     InitiativeRow,
+    NoticeRow,
     PersonRow,
     ProcessedEventRow,
     ReceiptCounterRow,
@@ -345,6 +346,36 @@ class SqlStore:
         )
         await self.session.flush()
         return _initiative(row)
+
+    # --- notices ---------------------------------------------------------------------------------
+    async def enqueue_notice(
+        self,
+        key: str,
+        *,
+        kind: str,
+        text: str,
+        due_at: datetime,
+        person_id: int | None = None,
+        identity_id: int | None = None,
+        expires_at: datetime | None = None,
+        essential: bool = False,
+    ) -> bool:
+        stmt = (
+            self._insert(NoticeRow)
+            .values(
+                key=key[:300],
+                kind=kind,
+                text=text,
+                due_at=due_at,
+                person_id=person_id,
+                identity_id=identity_id,
+                expires_at=expires_at,
+                essential=essential,
+                status="pending",
+            )
+            .on_conflict_do_nothing()
+        )
+        return bool((await self.session.execute(stmt)).rowcount)
 
     # --- attachments -----------------------------------------------------------------------------
     async def add_attachment(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import text
 
 from bot.app import App
@@ -55,8 +56,11 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 @pytest.fixture
 def settings(database_url: tuple[str, dict], tmp_path: Path) -> Settings:
+    seed_file = tmp_path / "seed.yaml"
+    seed_file.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
     return Settings(
         _env_file=None,
+        seed_file=seed_file,
         database_url=database_url[0],
         file_store_dir=tmp_path / "files",
         admins="console:900",
@@ -68,9 +72,5 @@ def settings(database_url: tuple[str, dict], tmp_path: Path) -> Settings:
 async def app(settings: Settings, database_url: tuple[str, dict], clock: Clock) -> AsyncIterator[App]:
     application = App(settings, clock=clock, engine_kwargs=database_url[1])
     await application.prepare()
-    async with application.database.unit_of_work() as store:
-        from storage.seed import apply_seed
-
-        await apply_seed(store, SEED)
     yield application
     await application.close()
