@@ -79,3 +79,40 @@ class Chat:
     @property
     def options(self) -> list[str]:
         return [o.label for r in self.replies for o in r.options]
+
+
+# A whole registration and submission typed as plain text (as on Zalo or the console): each answer with a
+# piece of what the bot's next message must contain.
+REGISTRATION_SCRIPT: list[tuple[str, str]] = [
+    ("/start", "Họ và tên"),
+    ("Nguyễn Văn An", "đơn vị nào"),
+    ("Quang Trung", "Chức danh"),
+    ("Giáo viên", "Số điện thoại"),
+    ("bỏ qua", "Thông tin đăng ký"),
+    ("1", "Đăng ký xong"),
+]
+WIZARD_SCRIPT: list[tuple[str, str]] = [
+    ("/moi", "Tên sáng kiến"),
+    ("Ứng dụng mã QR tra cứu tiến độ hồ sơ", "Kính gửi"),
+    ("1", "Ngày tháng năm sinh"),
+    ("15/08/1985", "Trình độ chuyên môn"),
+    ("Cử nhân Sư phạm Toán", "đồng tác giả"),
+    ("không", "Chủ đầu tư"),
+    ("1", "Lĩnh vực"),
+    ("1", "loại giải pháp"),
+    ("2", "áp dụng lần đầu"),
+    ("05/09/2025", "(1/3)"),
+    ("Trước đây học sinh phải đến văn phòng hỏi kết quả, mất nhiều thời gian.", "(2/3)"),
+    ("Bước 1: in mã QR; Bước 2: quét mã; Bước 3: cập nhật trạng thái.", "(3/3)"),
+    ("Đã áp dụng tại trường từ tháng 9/2025.", "điều kiện cần thiết"),
+    ("Máy tính, máy in.", "Đánh giá lợi ích"),
+    ("Giảm 70% số lần hỏi trực tiếp.", "bằng tiền"),
+    ("bỏ qua", "tổ chức, cá nhân đã tham gia"),
+    ("bỏ qua", "tham gia áp dụng thử"),
+    ("không", "bảo mật"),
+    ("bỏ qua", "bí mật nhà nước"),
+    ("1", "Tài liệu đính kèm"),
+    ("1", "cam đoan"),
+    ("1", "BẢN TÓM TẮT"),
+    ("1", "Số biên nhận"),
+]
