@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     public_base_url: str = ""
 
     @field_validator(
-        "telegram_bot_token", "zalo_bot_token", "telegram_webhook_secret", "zalo_webhook_secret", mode="before"
+        "telegram_bot_token", "zalo_bot_token", "telegram_webhook_secret", "zalo_webhook_secret", "seed_file",
+        mode="before",
     )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:

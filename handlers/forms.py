@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from handlers.context import Context
-from handlers.parsing import ParseError, is_yes, match_option
+from handlers.parsing import ParseError, clean_text, is_yes, match_option
 from handlers.texts import common as T
+from handlers.texts import parsing as PT
 from handlers.types import AttachmentKind, Option
 
 KEEP = "__keep__"
@@ -371,6 +372,8 @@ class FormFlow(ABC):
             return is_yes(text)
         if step.parse is None:
             raise ParseError(T.CHOOSE_ONE)
+        if not clean_text(text):
+            raise ParseError(PT.EMPTY)
         return step.parse(text, ctx, draft)
 
     async def _on_warn(self, ctx: Context, draft: Draft) -> None:
