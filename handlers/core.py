@@ -97,8 +97,7 @@ class Core:
     async def _handle(self, store: Store, inbound: Inbound) -> Result:
         if inbound.event_id and not await store.claim_event(inbound.channel, inbound.event_id):
             return Result()
-        identity = await store.identity(inbound.channel, inbound.user_id)
-        person = await store.person(identity.person_id) if identity.person_id else None
+        identity, person, conversation = await store.load_actor(inbound.channel, inbound.user_id)
         ctx = Context(
             store=store,
             files=self.files,
@@ -106,7 +105,7 @@ class Core:
             now=self.clock(),
             inbound=inbound,
             identity=identity,
-            conversation=await store.load_conversation(identity.id),
+            conversation=conversation,
             person=person,
             command=parse_command(inbound.text),
         )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from handlers.campaign import CampaignStore
 from handlers.domain import Conversation, Identity, Initiative, Person, Role, Round, Sector, Status, Unit
 
 
@@ -14,10 +15,11 @@ class StaleConversation(Exception):
     """Another writer saved this conversation first; the event is replayed on fresh state."""
 
 
-class Store(Protocol):
+class Store(CampaignStore, Protocol):
     # events and identities
     async def claim_event(self, channel: str, event_id: str) -> bool: ...
     async def identity(self, channel: str, external_id: str) -> Identity: ...
+    async def load_actor(self, channel: str, external_id: str) -> tuple[Identity, Person | None, Conversation]: ...
     async def link_identity(self, identity_id: int, person_id: int) -> None: ...
     async def identities_of(self, person_id: int) -> Sequence[Identity]: ...
 

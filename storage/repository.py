@@ -24,6 +24,7 @@ from handlers.domain import (
     check_transition,
 )
 from handlers.store import StaleConversation
+from storage.campaigns import CampaignQueries
 from storage.models import (
     AttachmentRow,
     CampaignRow,
@@ -81,7 +82,7 @@ def _round(row: RoundRow, year: int) -> Round:
     )
 
 
-class SqlStore:
+class SqlStore(CampaignQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"
@@ -118,7 +119,48 @@ class SqlStore:
                 )
             ).scalar_one()
         assert row.id is not None
+        if row.unreachable_at is not None:  # the user wrote again, so they no longer block the bot
+            await self.session.execute(update(IdentityRow).where(IdentityRow.id == row.id).values(unreachable_at=None))
         return Identity(id=row.id, channel=row.channel, external_id=row.external_id, person_id=row.person_id)
+
+    async def load_actor(self, channel: str, external_id: str) -> tuple[Identity, Person | None, Conversation]:
+        """Identity, person and conversation in one round trip (the hot path of every event)."""
+        stmt = (
+            select(
+                IdentityRow.id,
+                IdentityRow.person_id,
+                PersonRow.full_name,
+                PersonRow.unit_id,
+                PersonRow.position,
+                PersonRow.phone,
+                ConversationRow.flow,
+                ConversationRow.state,
+                ConversationRow.version,
+            )
+            .select_from(IdentityRow)
+            .outerjoin(PersonRow, PersonRow.id == IdentityRow.person_id)
+            .outerjoin(ConversationRow, ConversationRow.identity_id == IdentityRow.id)
+            .where(IdentityRow.channel == channel, IdentityRow.external_id == external_id)
+        )
+        row = (await self.session.execute(stmt)).one_or_none()
+        if row is None:
+            identity = await self.identity(channel, external_id)
+            return identity, None, Conversation(identity_id=identity.id)
+        identity = Identity(id=row.id, channel=channel, external_id=external_id, person_id=row.person_id)
+        person = None
+        if row.person_id is not None:
+            person = Person(
+                id=row.person_id,
+                full_name=row.full_name,
+                unit_id=row.unit_id,
+                position=row.position,
+                phone=row.phone,
+                roles=await self._roles(row.person_id),
+            )
+        conversation = Conversation(
+            identity_id=row.id, flow=row.flow, state=dict(row.state or {}), version=row.version or 0
+        )
+        return identity, person, conversation
 
     async def link_identity(self, identity_id: int, person_id: int) -> None:
         await self.session.execute(update(IdentityRow).where(IdentityRow.id == identity_id).values(person_id=person_id))
