@@ -81,12 +81,11 @@ async def _seed_person(store: SqlStore, item: dict[str, Any]) -> None:
     if unit is None:
         raise SeedError(f"person {item.get('name')!r}: unknown unit code {item['unit']!r}")
     phone = str(item.get("phone") or "").strip() or None
-    row = None
-    if phone:
-        row = (await session.execute(select(PersonRow).where(PersonRow.phone == phone))).scalars().first()
+    name = str(item["name"]).strip()
+    row = await _existing_person(store, item, phone, name, unit.id)
     if row is None:
         row = PersonRow(
-            full_name=str(item["name"]).strip(),
+            full_name=name,
             unit_id=unit.id,
             position=str(item.get("position") or ""),
             phone=phone,
@@ -105,6 +104,36 @@ async def _seed_person(store: SqlStore, item: dict[str, Any]) -> None:
         if external:
             identity = await store.identity(channel, external)
             await session.execute(update(IdentityRow).where(IdentityRow.id == identity.id).values(person_id=row.id))
+
+
+async def _existing_person(
+    store: SqlStore, item: dict[str, Any], phone: str | None, name: str, unit_id: int | None
+) -> PersonRow | None:
+    """The same person on a second load: by phone, else by a linked account, else by name within the unit."""
+    session = store.session
+    if phone:
+        return (await session.execute(select(PersonRow).where(PersonRow.phone == phone))).scalars().first()
+    for channel in ("telegram", "zalo", "console"):
+        external = str(item.get(f"{channel}_id") or "").strip()
+        if external:
+            found = (
+                (
+                    await session.execute(
+                        select(PersonRow)
+                        .join(IdentityRow, IdentityRow.person_id == PersonRow.id)
+                        .where(IdentityRow.channel == channel, IdentityRow.external_id == external)
+                    )
+                )
+                .scalars()
+                .first()
+            )
+            if found is not None:
+                return found
+    return (
+        (await session.execute(select(PersonRow).where(PersonRow.full_name == name, PersonRow.unit_id == unit_id)))
+        .scalars()
+        .first()
+    )
 
 
 async def _seed_campaign(store: SqlStore, campaign: dict[str, Any]) -> int:
