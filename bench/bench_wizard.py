@@ -18,12 +18,12 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import App  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from handlers.context import Context  # noqa: E402
-from handlers.types import Inbound  # noqa: E402
-from storage.database import create_engine  # noqa: E402
-from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT  # noqa: E402
+from bot.app import App
+from bot.settings import Settings
+from handlers.context import Context
+from handlers.types import Inbound
+from storage.database import create_engine
+from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT
 
 
 class EchoFlow:

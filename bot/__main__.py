@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.app import App
 from bot.console import ConsoleChannel
+from bot.senders import Senders
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
@@ -31,8 +32,10 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _console(app: App, user: str) -> None:
     await app.prepare()
+    console = ConsoleChannel(app.core.handle, user, max_attachment_bytes=app.config.max_attachment_bytes)
+    app.start_scheduler(Senders().console(console.out))
     try:
-        await ConsoleChannel(app.core.handle, user, max_attachment_bytes=app.config.max_attachment_bytes).run()
+        await console.run()
     finally:
         await app.close()
 

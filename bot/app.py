@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.public_page import review_config
 from bot.settings import Settings
+from bot.suggestion_config import suggestion_config
 from handlers.context import FlowConfig
 from handlers.core import Core
+from handlers.flows.suggestion_reminders import SuggestionReminderSource
+from handlers.reminders import Planner, ReminderSource
 from handlers.rounds import default_plan
+from scheduler.ports import Sender
+from scheduler.service import ReminderService
+from scheduler.sweeper import Sweeper
 from storage.database import Database
 from storage.files import DiskFileStore
+from storage.notices import SqlNoticeQueue, usage_counter
 from storage.seed import apply_seed, read_seed
 
 log = logging.getLogger(__name__)
@@ -30,6 +38,9 @@ def flow_config(settings: Settings) -> FlowConfig:
         late_policy=settings.late_submission,
         max_attachment_bytes=int(settings.max_attachment_mb * 1024 * 1024),
         admins=settings.admin_identities(),
+        suggestions=suggestion_config(settings),
+        zalo_monthly_quota=settings.zalo_monthly_quota,
+        review=review_config(settings),
     )
 
 
@@ -43,6 +54,9 @@ class App:
         self.files = DiskFileStore(settings.file_store_dir)
         self.config = flow_config(settings)
         self.core = Core(self.database.unit_of_work, self.files, self.config, clock)
+        self.reminders: ReminderService | None = None
+        # Reminders owned by other features (council scoring due, ...): add a ReminderSource here.
+        self.reminder_sources: list[ReminderSource] = [SuggestionReminderSource()]
 
     async def prepare(self) -> None:
         """Migrate, load the seed file if any, and make sure this year's campaign exists."""
@@ -66,5 +80,33 @@ class App:
         log.info("seed %s loaded: %s", path, counts)
         return counts
 
+    def reminder_service(self, sender: Sender, sources: Sequence[ReminderSource] | None = None) -> ReminderService:
+        """The planner and sweeper over this app's database (``sources``: default ``self.reminder_sources``)."""
+        sweeper = Sweeper(SqlNoticeQueue(self.database), self.database.unit_of_work, sender, self.clock)
+        return ReminderService(
+            self.database.unit_of_work,
+            Planner(self.config, self.reminder_sources if sources is None else sources),
+            sweeper,
+            self.clock,
+            interval_seconds=self.settings.reminder_interval_seconds,
+        )
+
+    def start_scheduler(self, sender: Sender, sources: Sequence[ReminderSource] | None = None) -> ReminderService:
+        """Start reminders and notices once the channels can send (call from within the event loop)."""
+        if self.reminders is None:
+            self.reminders = self.reminder_service(sender, sources)
+            self.reminders.start()
+        return self.reminders
+
+    async def stop_scheduler(self) -> None:
+        if self.reminders is not None:
+            await self.reminders.stop()
+            self.reminders = None
+
+    def usage_counter(self, channel: str) -> Callable[[int], Awaitable[None]]:
+        """Counts messages sent per month on a channel (pass as ZaloChannel's ``on_sent``); see /hanmuc."""
+        return usage_counter(self.database, channel, self.clock, self.config.timezone)
+
     async def close(self) -> None:
+        await self.stop_scheduler()
         await self.database.dispose()

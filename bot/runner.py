@@ -15,15 +15,16 @@ from aiohttp import web
 
 from bot.app import App
 from bot.console import ConsoleChannel
+from bot.public_page import public_routes
+from bot.senders import Senders
 from bot.settings import Settings
 from bot.zalo.client import ZaloClient
 from bot.zalo.photos import PhotoFetcher
 from handlers.ports import HandleFn
-from handlers.types import Inbound, Reply, Result
+from handlers.types import Inbound, Result
 
 log = logging.getLogger(__name__)
 
-SendFn = Callable[[str, Reply], Awaitable[None]]
 TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
 ZALO_WEBHOOK_PATH = "/zalo/webhook"
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -39,21 +40,15 @@ class OutgoingRouter:
     through that channel's sender; the adapter itself sends those for its own channel."""
 
     handle_core: HandleFn
-    senders: dict[str, SendFn] = field(default_factory=dict)
+    senders: Senders
 
     async def handle(self, inbound: Inbound) -> Result:
         result = await self.handle_core(inbound)
         for message in result.outgoing:
             if message.channel == inbound.channel:
                 continue
-            sender = self.senders.get(message.channel)
-            if sender is None:
-                log.warning(
-                    "no %s channel running: a message to a %s user was not sent", message.channel, message.channel
-                )
-                continue
             try:
-                await sender(message.user_id, message.reply)
+                await self.senders.send(message.channel, message.user_id, message.reply)
             except Exception:
                 log.exception("sending to a %s user failed", message.channel)
         return result
@@ -65,6 +60,7 @@ class Runtime:
     routes: list[tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]]] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    senders: Senders = field(default_factory=Senders)
 
 
 def _webhook_url(settings: Settings, path: str) -> str:
@@ -92,7 +88,7 @@ async def _start_telegram(app: App, router: OutgoingRouter, runtime: Runtime) ->
         base_file_url=settings.telegram_file_base_url,
         max_attachment_bytes=app.config.max_attachment_bytes,
     )
-    router.senders["telegram"] = channel.send
+    runtime.senders.telegram(channel)
     runtime.closers.append(channel.stop)
     if settings.telegram_mode == "webhook":
         secret = _secret(settings.telegram_webhook_secret, "TELEGRAM_WEBHOOK_SECRET")
@@ -117,8 +113,8 @@ async def _start_zalo(app: App, router: OutgoingRouter, runtime: Runtime) -> Non
     assert settings.zalo_bot_token is not None
     client = ZaloClient(settings.zalo_bot_token.get_secret_value(), base_url=settings.zalo_api_base_url)
     photos = PhotoFetcher(httpx.AsyncClient(timeout=30), app.config.max_attachment_bytes)
-    channel = ZaloChannel(client, photos.wrap(router.handle))
-    router.senders["zalo"] = channel.send
+    channel = ZaloChannel(client, photos.wrap(router.handle), on_sent=app.usage_counter("zalo"))
+    runtime.senders.zalo(channel)
     runtime.closers.extend([client.aclose, photos.aclose])
     if settings.zalo_mode == "webhook":
         secret = _secret(settings.zalo_webhook_secret, "ZALO_WEBHOOK_SECRET")
@@ -133,11 +129,13 @@ async def _health(_: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
-async def _start_http(settings: Settings, runtime: Runtime) -> None:
+async def _start_http(settings: Settings, runtime: Runtime, pages: list | None = None) -> None:
     web_app = web.Application(client_max_size=2 * 1024 * 1024)
     web_app.router.add_get("/healthz", _health)
     for path, handler in runtime.routes:
         web_app.router.add_post(path, handler)
+    for path, handler in pages or []:
+        web_app.router.add_get(path, handler)
     runner = web.AppRunner(web_app, access_log=None)  # access logs would carry webhook paths and ids
     await runner.setup()
     await web.TCPSite(runner, settings.http_host, settings.http_port).start()
@@ -148,7 +146,7 @@ async def _start_http(settings: Settings, runtime: Runtime) -> None:
 async def run_channels(app: App, channels: list[str], runtime: Runtime | None = None) -> None:
     """Start every requested channel, serve until SIGINT/SIGTERM (or ``runtime.stop``), then stop cleanly."""
     runtime = runtime or Runtime()
-    router = OutgoingRouter(app.core.handle)
+    router = OutgoingRouter(app.core.handle, runtime.senders)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -158,14 +156,18 @@ async def run_channels(app: App, channels: list[str], runtime: Runtime | None = 
             await _start_telegram(app, router, runtime)
         if "zalo" in channels:
             await _start_zalo(app, router, runtime)
-        if runtime.routes:
-            await _start_http(app.settings, runtime)
+        # The server runs for webhooks, the public page or document downloads — whichever is configured.
+        pages = public_routes(app)
+        if runtime.routes or pages:
+            await _start_http(app.settings, runtime, pages)
         if "console" in channels:
             console = ConsoleChannel(router.handle, "1", max_attachment_bytes=app.config.max_attachment_bytes)
-            router.senders["console"] = _console_sender(console)
+            runtime.senders.console(console.out)
             runtime.tasks.append(asyncio.create_task(_until_eof(console, runtime.stop)))
+        app.start_scheduler(runtime.senders)
         await runtime.stop.wait()
     finally:
+        await app.stop_scheduler()
         runtime.stop.set()
         for task in runtime.tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -173,14 +175,6 @@ async def run_channels(app: App, channels: list[str], runtime: Runtime | None = 
         for close in reversed(runtime.closers):
             with contextlib.suppress(Exception):
                 await close()
-
-
-def _console_sender(console: ConsoleChannel) -> SendFn:
-    async def send(user_id: str, reply: Reply) -> None:
-        console.out.write(f"[gửi tới người dùng {user_id}]\n")
-        console.show(reply)
-
-    return send
 
 
 async def _until_eof(console: ConsoleChannel, stop: asyncio.Event) -> None:

@@ -25,6 +25,19 @@ class Settings(BaseSettings):
     seed_file: Path | None = None
     late_submission: LatePolicy = LatePolicy.NEXT_ROUND
     max_attachment_mb: float = Field(default=10, gt=0, le=50)
+    # Reminders and notices: how often the scheduler plans and sweeps the outbox (seconds).
+    reminder_interval_seconds: float = Field(default=30, gt=0, le=3600)
+    # Zalo's monthly message quota, shown by /hanmuc (0: not shown).
+    zalo_monthly_quota: int = Field(default=0, ge=0)
+
+    # Suggestions (hiến kế). The secret seals who sent an anonymous suggestion; unset, a random key is kept in
+    # SUGGESTION_KEY_FILE (default: suggestion.key beside FILE_STORE_DIR). Never put it in the database.
+    suggestion_secret: SecretStr | None = None
+    suggestion_key_file: Path | None = None
+    suggestion_topics: str = "Cải cách hành chính|Chuyển đổi số|Điều kiện làm việc|Khác"
+    suggestion_due_days: int = Field(default=15, ge=1, le=120)
+    suggestion_daily_limit: int = Field(default=5, ge=1, le=100)
+    suggestion_max_chars: int = Field(default=3000, ge=200, le=20000)
 
     # Which channels run: "auto" = every channel with a token, or the console when none has one.
     channels: str = "auto"
@@ -44,6 +57,14 @@ class Settings(BaseSettings):
     http_host: str = "0.0.0.0"
     http_port: int = 8080
     public_base_url: str = ""
+
+    # The public page of recognised initiatives (GET / on the HTTP server), the Telegram channel they are
+    # announced in (a numeric chat id such as -1001234567890; the bot must be an admin there), and the
+    # signed, expiring download links that replace files on Zalo.
+    public_page: bool = False
+    telegram_public_channel_id: str = ""
+    document_link_secret: SecretStr | None = None
+    document_link_ttl_hours: float = Field(default=24, gt=0, le=24 * 30)
 
     @field_validator(
         "telegram_bot_token", "zalo_bot_token", "telegram_webhook_secret", "zalo_webhook_secret", "seed_file",

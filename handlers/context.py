@@ -7,6 +7,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from handlers.domain import Conversation, Identity, LatePolicy, Person
+from handlers.flows.review_rules import ReviewConfig
+from handlers.flows.suggestion_rules import SuggestionConfig
 from handlers.store import FileStore, Store
 from handlers.types import Inbound, Option, Outgoing, Reply, Result
 
@@ -26,6 +28,9 @@ class FlowConfig:
     # "channel:user_id" identities that are admins from the start.
     admins: frozenset[str] = frozenset()
     default_rounds: tuple[tuple[int, str, int, int, tuple[str, ...]], ...] = DEFAULT_ROUNDS
+    suggestions: SuggestionConfig = field(default_factory=SuggestionConfig)
+    review: ReviewConfig = field(default_factory=ReviewConfig)
+    zalo_monthly_quota: int = 0
 
 
 @dataclass

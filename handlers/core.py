@@ -10,10 +10,17 @@ from datetime import datetime
 from handlers.context import Command, Context, FlowConfig
 from handlers.domain import Role
 from handlers.flows.admin import change_role
+from handlers.flows.linking import link_command
 from handlers.flows.menu import MenuFlow
 from handlers.flows.mine import MineFlow
+from handlers.flows.notice_commands import ALIASES as NOTICE_ALIASES
+from handlers.flows.notice_commands import COMMANDS as NOTICE_COMMANDS
 from handlers.flows.registration import RegistrationFlow
+from handlers.flows.review_commands import ALIASES as REVIEW_ALIASES
+from handlers.flows.review_commands import ReviewFlows
 from handlers.flows.submission import SubmissionFlow
+from handlers.flows.suggestion import Suggestions
+from handlers.forms import FormFlow
 from handlers.parsing import fold
 from handlers.store import FileStore, StaleConversation, Store
 from handlers.texts import common as C
@@ -48,6 +55,17 @@ COMMAND_ALIASES: dict[str, str] = {
     "huongdan": "trogiup",
     "capquyen": "capquyen",
     "thuquyen": "thuquyen",
+    "hienke": "hienke",
+    "gopy": "hienke",
+    "suggest": "hienke",
+    "xulyhienke": "xulyhienke",
+    "nganhangykien": "nganhangykien",
+    "nganhang": "nganhangykien",
+    "ideas": "nganhangykien",
+    **NOTICE_ALIASES,
+    **REVIEW_ALIASES,
+    "lienket": "lienket",
+    "link": "lienket",
 }
 IN_FLOW_COMMANDS = frozenset({"huy", "quaylai", "trogiup"})
 MAX_ATTEMPTS = 5
@@ -76,13 +94,17 @@ class Core:
         self.registration = RegistrationFlow()
         self.submission = SubmissionFlow()
         self.mine = MineFlow(self.submission)
-        self.menu = MenuFlow(self.submission, self.mine)
+        self.suggestions = Suggestions()
+        self.menu = MenuFlow(self.submission, self.mine, self.suggestions)
         self.flows = {
             self.registration.name: self.registration,
             self.submission.name: self.submission,
             self.mine.name: self.mine,
             self.menu.name: self.menu,
+            **self.suggestions.flows,
         }
+        self.review = ReviewFlows(self.submission)
+        self.flows.update(self.review.flows)
 
     async def handle(self, inbound: Inbound) -> Result:
         """Handle one event in one transaction; replay it on fresh state if another writer got there first."""
@@ -123,6 +145,9 @@ class Core:
     async def _route(self, ctx: Context) -> None:
         flow_name = ctx.conversation.flow
         command = ctx.command
+        if command is not None and command.name == "lienket":
+            await link_command(ctx, command.args)
+            return
         if ctx.person is None:
             if flow_name == self.registration.name and (command is None or command.name in IN_FLOW_COMMANDS):
                 await self.registration.handle(ctx)
@@ -154,8 +179,14 @@ class Core:
             await self.menu.profile(ctx)
         elif name == "dangky":
             await self.registration.start(ctx, R.SUMMARY_TITLE)
+        elif name in Suggestions.COMMANDS:
+            await self.suggestions.command(ctx, command)
         elif name in ("capquyen", "thuquyen"):
             await change_role(ctx, command.args, grant=name == "capquyen")
+        elif name in NOTICE_COMMANDS:
+            await NOTICE_COMMANDS[name](ctx, command.args)
+        elif name in self.review.commands:
+            await self.review.commands[name](ctx, command.args)
         elif name == "huy":
             ctx.enter(None)
             ctx.say(C.NOTHING_TO_CANCEL)
@@ -169,5 +200,5 @@ class Core:
                     command="/" + (ctx.inbound.text or "").strip()[1:40].split(" ")[0], commands=C.COMMANDS
                 )
             )
-            if isinstance(flow, SubmissionFlow | RegistrationFlow):
+            if isinstance(flow, FormFlow):
                 await flow.resume(ctx)

@@ -9,18 +9,22 @@ from typing import Any, Protocol
 
 from handlers.campaign import CampaignStore
 from handlers.domain import Conversation, Identity, Initiative, Person, Role, Round, Sector, Status, Unit
+from handlers.flows.review_store import ReviewStore
+from handlers.flows.suggestion_store import SuggestionStore
 
 
 class StaleConversation(Exception):
     """Another writer saved this conversation first; the event is replayed on fresh state."""
 
 
-class Store(CampaignStore, Protocol):
+class Store(CampaignStore, ReviewStore, Protocol):
     # events and identities
     async def claim_event(self, channel: str, event_id: str) -> bool: ...
     async def identity(self, channel: str, external_id: str) -> Identity: ...
     async def load_actor(self, channel: str, external_id: str) -> tuple[Identity, Person | None, Conversation]: ...
     async def link_identity(self, identity_id: int, person_id: int) -> None: ...
+    async def create_link_code(self, code_hash: str, person_id: int, expires_at: datetime) -> None: ...
+    async def consume_link_code(self, code_hash: str, now: datetime) -> int | None: ...
     async def identities_of(self, person_id: int) -> Sequence[Identity]: ...
 
     # conversation state
@@ -82,6 +86,10 @@ class Store(CampaignStore, Protocol):
     async def add_attachment(
         self, owner_person_id: int, file_name: str, mime_type: str, size: int, storage_key: str, now: datetime
     ) -> int: ...
+
+    # suggestions (hiến kế), in the same unit of work
+    @property
+    def suggestions(self) -> SuggestionStore: ...
 
 
 class FileStore(Protocol):

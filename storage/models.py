@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -29,6 +29,8 @@ class PersonRow(SQLModel, table=True):
     position: str = Field(default="", max_length=200)
     phone: str | None = Field(default=None, max_length=20, index=True)
     created_at: datetime = _ts(nullable=False)
+    # /tatthongbao: only essential notices (own drafts' deadlines, own initiatives' results) are sent.
+    notices_muted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class RoleGrantRow(SQLModel, table=True):
@@ -48,6 +50,8 @@ class IdentityRow(SQLModel, table=True):
     channel: str = Field(max_length=20)
     external_id: str = Field(max_length=100)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    # Set when the platform said the user blocked the bot; cleared when the user writes again.
+    unreachable_at: datetime | None = _ts(nullable=True)
 
 
 class ConversationRow(SQLModel, table=True):
@@ -72,6 +76,13 @@ class CampaignRow(SQLModel, table=True):
     __tablename__ = "campaign"
     id: int | None = Field(default=None, primary_key=True)
     year: int = Field(unique=True)
+    # Reminder plan: days before each deadline (0 = the morning of the deadline) and the local hour.
+    reminder_days: str = Field(default="14,7,3,1,0", max_length=100, sa_column_kwargs={"server_default": "14,7,3,1,0"})
+    send_time: str = Field(default="08:00", max_length=5, sa_column_kwargs={"server_default": "08:00"})
+    # When the yearly list of recognised initiatives is due (None: 31/12 of the year).
+    list_due: date | None = Field(default=None)
+    unit_quota: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    admin_reform_target: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
 
 
 class RoundRow(SQLModel, table=True):
@@ -150,3 +161,85 @@ class NoticeRow(SQLModel, table=True):
     attempts: int = Field(default=0)
     sent_at: datetime | None = _ts(nullable=True)
     last_error: str = Field(default="", max_length=500)
+    # What the notice is about ("round:3") and the version of it it was planned for (the deadline):
+    # pending notices of a subject whose version changed are cancelled before they can be sent.
+    subject: str = Field(default="", max_length=100, index=True, sa_column_kwargs={"server_default": ""})
+    subject_version: str = Field(default="", max_length=50, sa_column_kwargs={"server_default": ""})
+    sent_to: str | None = Field(default=None, max_length=130)
+
+
+class NoticePlanRow(SQLModel, table=True):
+    """A reminder moment already planned ("round:3|2026-04-13T08:00"): the planner does each once."""
+
+    __tablename__ = "notice_plan"
+    key: str = Field(max_length=200, primary_key=True)
+    planned_at: datetime = _ts(nullable=False)
+
+
+class ChannelUsageRow(SQLModel, table=True):
+    """Messages sent per channel and calendar month (Zalo's free tier has a monthly quota)."""
+
+    __tablename__ = "channel_usage"
+    channel: str = Field(max_length=20, primary_key=True)
+    month: str = Field(max_length=7, primary_key=True)  # "2026-04"
+    sent: int = Field(default=0)
+
+
+class SuggestionRow(SQLModel, table=True):
+    """A suggestion (hiến kế). An anonymous one has no person_id: its sender is only in suggestion_sender."""
+
+    __tablename__ = "suggestion"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    topic: str = Field(max_length=200)
+    content: str
+    attachments: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    anonymous: bool = Field(default=False)
+    publishable: bool = Field(default=False)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    status: str = Field(max_length=20, index=True)
+    created_at: datetime = _ts(nullable=False)
+    due_on: date
+    handler_since: datetime = _ts(nullable=False)
+    assigned_unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    answer: str = Field(default="")
+    answered_at: datetime | None = _ts(nullable=True)
+    answered_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    answered_by_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    clarification: str = Field(default="")
+    clarification_answer: str = Field(default="")
+    close_reason: str = Field(default="")
+    hidden: bool = Field(default=False)
+    hidden_reason: str = Field(default="")
+    rating: int | None = Field(default=None)
+    initiative_id: int | None = Field(default=None, foreign_key="initiative.id")
+    version: int = Field(default=0)
+
+
+class SuggestionSenderRow(SQLModel, table=True):
+    """The one place that links an anonymous suggestion to its sender, sealed with a key kept outside the
+    database (handlers/flows/suggestion_seal.py): a salt, a keyed tag and an AES-GCM seal."""
+
+    __tablename__ = "suggestion_sender"
+    suggestion_id: int = Field(foreign_key="suggestion.id", primary_key=True)
+    nonce: str = Field(max_length=64)
+    tag: str = Field(max_length=64)
+    seal: str = Field(max_length=200)
+
+
+class SuggestionEventRow(SQLModel, table=True):
+    """History of a suggestion. by_person_id names handlers only, never an anonymous sender."""
+
+    __tablename__ = "suggestion_event"
+    id: int | None = Field(default=None, primary_key=True)
+    suggestion_id: int = Field(foreign_key="suggestion.id", index=True)
+    at: datetime = _ts(nullable=False)
+    action: str = Field(max_length=30)
+    by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    note: str = Field(default="")
+
+
+class SuggestionCounterRow(SQLModel, table=True):
+    __tablename__ = "suggestion_counter"
+    year: int = Field(primary_key=True)
+    last: int = Field(default=0)

@@ -25,6 +25,7 @@ from handlers.domain import (
 )
 from handlers.store import StaleConversation
 from storage.campaigns import CampaignQueries
+from storage.linking import LinkCodeQueries
 from storage.models import (
     AttachmentRow,
     CampaignRow,
@@ -40,6 +41,8 @@ from storage.models import (
     StatusChangeRow,
     UnitRow,
 )
+from storage.review import ReviewQueries
+from storage.suggestion_repository import SqlSuggestionStore
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -82,13 +85,17 @@ def _round(row: RoundRow, year: int) -> Round:
     )
 
 
-class SqlStore(CampaignQueries):
+class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"
 
     def _insert(self, table: Any) -> Any:
         return pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
+
+    @property
+    def suggestions(self) -> SqlSuggestionStore:
+        return SqlSuggestionStore(self.session, self.dialect)
 
     @staticmethod
     def _now() -> datetime:
@@ -136,6 +143,7 @@ class SqlStore(CampaignQueries):
                 ConversationRow.flow,
                 ConversationRow.state,
                 ConversationRow.version,
+                IdentityRow.unreachable_at,
             )
             .select_from(IdentityRow)
             .outerjoin(PersonRow, PersonRow.id == IdentityRow.person_id)
@@ -147,6 +155,8 @@ class SqlStore(CampaignQueries):
             identity = await self.identity(channel, external_id)
             return identity, None, Conversation(identity_id=identity.id)
         identity = Identity(id=row.id, channel=channel, external_id=external_id, person_id=row.person_id)
+        if row.unreachable_at is not None:  # the user wrote again, so they no longer block the bot
+            await self.session.execute(update(IdentityRow).where(IdentityRow.id == row.id).values(unreachable_at=None))
         person = None
         if row.person_id is not None:
             person = Person(
@@ -376,6 +386,7 @@ class SqlStore(CampaignQueries):
             row.submitted_at = now
             row.receipt_no = receipt_no or row.receipt_no
             row.round_id = round_id or row.round_id
+            await self._snapshot_submission(row.id, row.data, now)
         self.session.add(
             StatusChangeRow(
                 initiative_id=row.id,
@@ -408,10 +419,10 @@ class SqlStore(CampaignQueries):
                 key=key[:300],
                 kind=kind,
                 text=text,
-                due_at=due_at,
+                due_at=due_at.astimezone(UTC),  # SQLite compares stored times as text: always UTC
                 person_id=person_id,
                 identity_id=identity_id,
-                expires_at=expires_at,
+                expires_at=expires_at.astimezone(UTC) if expires_at else None,
                 essential=essential,
                 status="pending",
             )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 import yaml
 from sqlalchemy import select, update
 
+from handlers.campaign import parse_days
 from handlers.domain import Role, Sector
 from storage.models import CampaignRow, IdentityRow, PersonRow, RoundRow, UnitRow
 from storage.repository import SqlStore
@@ -140,6 +141,7 @@ async def _seed_campaign(store: SqlStore, campaign: dict[str, Any]) -> int:
     session = store.session
     year = int(campaign["year"])
     await store.ensure_campaign(year, [])
+    await _seed_campaign_settings(store, year, campaign)
     campaign_id = (await session.execute(select(CampaignRow.id).where(CampaignRow.year == year))).scalar_one()
     count = 0
     for item in campaign.get("rounds") or []:
@@ -169,3 +171,24 @@ async def _seed_campaign(store: SqlStore, campaign: dict[str, Any]) -> int:
         count += 1
     await session.flush()
     return count
+
+
+async def _seed_campaign_settings(store: SqlStore, year: int, campaign: dict[str, Any]) -> None:
+    """Optional keys: reminder_days ("14,7,3,1,0" or a list), send_at ("08:00"), list_due (date),
+    unit_quota, admin_reform_target."""
+    days = campaign.get("reminder_days")
+    send_at = campaign.get("send_at")
+    list_due = campaign.get("list_due")
+    try:
+        await store.update_campaign_settings(
+            year,
+            reminder_days=parse_days(",".join(map(str, days)) if isinstance(days, list) else str(days))
+            if days is not None
+            else None,
+            send_time=time.fromisoformat(str(send_at).zfill(5)) if send_at is not None else None,
+            list_due=list_due if isinstance(list_due, date) or list_due is None else date.fromisoformat(str(list_due)),
+            unit_quota=int(campaign["unit_quota"]) if "unit_quota" in campaign else None,
+            admin_reform_target=int(campaign["admin_reform_target"]) if "admin_reform_target" in campaign else None,
+        )
+    except ValueError as error:
+        raise SeedError(f"campaign {year}: {error}") from None

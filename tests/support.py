@@ -116,3 +116,10 @@ WIZARD_SCRIPT: list[tuple[str, str]] = [
     ("1", "BẢN TÓM TẮT"),
     ("1", "Số biên nhận"),
 ]
+
+
+async def play(chat: Chat, script: list[tuple[str, str]]) -> None:
+    """Type each answer and check the bot's next message mentions what it should."""
+    for text, expected in script:
+        await chat.say(text)
+        assert expected in chat.text, f"after {text!r} expected {expected!r} in {chat.text!r}"

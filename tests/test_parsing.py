@@ -899,8 +899,6 @@ def test_is_yes_false(text):
     assert is_yes(text) is False
 
 
-@pytest.mark.parametrize(
-    "text", ["", "   ", None, "có lẽ", "để tôi xem", "không biết", "maybe", "1", "ạ", "okay lah"]
-)
+@pytest.mark.parametrize("text", ["", "   ", None, "có lẽ", "để tôi xem", "không biết", "maybe", "1", "ạ", "okay lah"])
 def test_is_yes_none(text):
     assert is_yes(text) is None

@@ -35,6 +35,8 @@ async def fill_until_summary(chat: Chat) -> None:
     await chat.say("Trường THCS Quang Trung")
     await chat.say("Giáo viên")
     await chat.say("Cử nhân Tin học")
+    assert "Số điện thoại của đồng tác giả" in chat.text
+    await chat.press("Bỏ qua")
     assert "Còn đồng tác giả" in chat.text
     await chat.press("Không")
     assert "Tỷ lệ" in chat.text

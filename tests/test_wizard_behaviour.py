@@ -11,13 +11,7 @@ from sqlalchemy import select
 from bot.app import App
 from handlers.types import Inbound
 from storage.models import ConversationRow, InitiativeRow, ProcessedEventRow
-from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT, Chat, Clock
-
-
-async def play(chat: Chat, script: list[tuple[str, str]]) -> None:
-    for text, expected in script:
-        await chat.say(text)
-        assert expected in chat.text, f"after {text!r} expected {expected!r} in {chat.text!r}"
+from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT, Chat, Clock, play
 
 
 async def draft_data(app: App) -> dict:
@@ -106,7 +100,7 @@ async def test_back_help_and_edit_from_summary(app: App) -> None:
     await chat.press("Sửa một mục")
     await chat.press("Đồng tác giả")
     await chat.press("Có")
-    for answer in ["Trần Thị Bình", "02/09/1990", "Trường THCS Quang Trung", "Giáo viên", "Cử nhân"]:
+    for answer in ["Trần Thị Bình", "02/09/1990", "Trường THCS Quang Trung", "Giáo viên", "Cử nhân", "bỏ qua"]:
         await chat.say(answer)
     await chat.press("Không")
     assert "Tỷ lệ (%)" in chat.text

@@ -112,9 +112,7 @@ def long_reply() -> Reply:
 # --- polling ---------------------------------------------------------------------------------------------
 
 
-async def test_polling_round_trip(
-    fake: FakeZalo, channel: ZaloChannel, echo: Echo, sent_count: list[int]
-) -> None:
+async def test_polling_round_trip(fake: FakeZalo, channel: ZaloChannel, echo: Echo, sent_count: list[int]) -> None:
     await fake._api_setWebhook({"url": "https://old.example/hook", "secret_token": SECRET})
     async with polling(channel):
         await fake.wait_for_call("deleteWebhook")
@@ -126,9 +124,7 @@ async def test_polling_round_trip(
     assert sent_count == [1]
 
 
-async def test_polling_image_sticker_and_unsupported(
-    fake: FakeZalo, channel: ZaloChannel, echo: Echo
-) -> None:
+async def test_polling_image_sticker_and_unsupported(fake: FakeZalo, channel: ZaloChannel, echo: Echo) -> None:
     async with polling(channel):
         await fake.user_sends_image("u1", "https://photo.example/1.jpg")
         await fake.user_sends_sticker("u1")
@@ -139,9 +135,7 @@ async def test_polling_image_sticker_and_unsupported(
         AttachmentKind.STICKER,
         AttachmentKind.OTHER,
     ]
-    assert (
-        echo.calls[0].attachment is not None and echo.calls[0].attachment.url == "https://photo.example/1.jpg"
-    )
+    assert echo.calls[0].attachment is not None and echo.calls[0].attachment.url == "https://photo.example/1.jpg"
 
 
 async def test_idle_polling_uses_almost_no_cpu(fake: FakeZalo, client: ZaloClient, echo: Echo) -> None:
@@ -155,9 +149,7 @@ async def test_idle_polling_uses_almost_no_cpu(fake: FakeZalo, client: ZaloClien
     assert [c.status for c in fake.calls_to("getUpdates")][:1] == [408]
 
 
-async def test_redelivered_message_reaches_the_flow_once(
-    fake: FakeZalo, channel: ZaloChannel, echo: Echo
-) -> None:
+async def test_redelivered_message_reaches_the_flow_once(fake: FakeZalo, channel: ZaloChannel, echo: Echo) -> None:
     async with polling(channel):
         first = await fake.user_sends_text("u1", "một")
         await fake.wait_for_messages("u1", 1)
@@ -281,9 +273,7 @@ async def test_webhook_wrapped_and_bare_bodies(fake: FakeZalo, channel: ZaloChan
         assert fake.sent_to("u1") == ["echo: bọc", "echo: trần"]
 
 
-async def test_webhook_refuses_missing_or_forged_secret(
-    fake: FakeZalo, channel: ZaloChannel, echo: Echo
-) -> None:
+async def test_webhook_refuses_missing_or_forged_secret(fake: FakeZalo, channel: ZaloChannel, echo: Echo) -> None:
     body = {"ok": True, "result": _update("m-1", "xin chào")}
     async with webhook_server(channel) as url:
         await channel.start_webhook(url, SECRET)
@@ -305,9 +295,7 @@ async def test_webhook_malformed_bodies(fake: FakeZalo, channel: ZaloChannel, ec
     assert echo.calls == []
 
 
-async def test_webhook_duplicate_is_acknowledged_and_ignored(
-    fake: FakeZalo, channel: ZaloChannel, echo: Echo
-) -> None:
+async def test_webhook_duplicate_is_acknowledged_and_ignored(fake: FakeZalo, channel: ZaloChannel, echo: Echo) -> None:
     async with webhook_server(channel) as url:
         await channel.start_webhook(url, SECRET)
         message_id = await fake.user_sends_text("u1", "một lần thôi")

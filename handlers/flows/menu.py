@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from handlers.context import Context
 from handlers.domain import Initiative, Status
 from handlers.flows.mine import MineFlow
@@ -19,12 +21,20 @@ HELP = "__help__"
 RESUME_PREFIX = "resume:"
 
 
+class MenuEntries(Protocol):
+    """Entries another feature adds to the main menu (e.g. the suggestion channel)."""
+
+    async def menu_options(self, ctx: Context) -> list[Option]: ...
+    async def act(self, ctx: Context, value: str) -> bool: ...
+
+
 class MenuFlow:
     name = "menu"
 
-    def __init__(self, submission: SubmissionFlow, mine: MineFlow) -> None:
+    def __init__(self, submission: SubmissionFlow, mine: MineFlow, extra: MenuEntries | None = None) -> None:
         self.submission = submission
         self.mine = mine
+        self.extra = extra
 
     async def _drafts(self, ctx: Context) -> list[Initiative]:
         assert ctx.person is not None
@@ -40,6 +50,7 @@ class MenuFlow:
             *resume,
             Option(NEW, C.MENU_NEW),
             Option(MINE, C.MENU_MINE),
+            *(await self.extra.menu_options(ctx) if self.extra else []),
             Option(PROFILE, C.MENU_PROFILE),
             Option(HELP, C.MENU_HELP),
         ]
@@ -63,6 +74,8 @@ class MenuFlow:
         await self.act(ctx, chosen.value)
 
     async def act(self, ctx: Context, value: str) -> None:
+        if self.extra is not None and await self.extra.act(ctx, value):
+            return
         if value.startswith(RESUME_PREFIX):
             await self.resume_draft(ctx, int(value.removeprefix(RESUME_PREFIX)))
         elif value == NEW:

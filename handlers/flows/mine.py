@@ -10,6 +10,7 @@ from handlers.texts import common as C
 from handlers.texts import mine as T
 from handlers.texts import submission as S
 from handlers.texts.status import status_label
+from handlers.transitions import change_status
 from handlers.types import Option
 
 CLOSE = "__close__"
@@ -167,7 +168,7 @@ class MineFlow:
             ctx.say(T.DELETED)
             await self.start(ctx)
         elif action == WITHDRAW and can_withdraw(initiative.status):
-            await ctx.store.change_status(initiative, Status.WITHDRAWN, now=ctx.now, by_person_id=ctx.person.id)
+            await change_status(ctx.store, initiative, Status.WITHDRAWN, now=ctx.now, by_person_id=ctx.person.id)
             ctx.say(T.WITHDRAWN.format(receipt=initiative.receipt_no))
             await self.start(ctx)
         else:

@@ -19,12 +19,14 @@ from handlers.parsing import (
     parse_money,
     parse_percent_list,
     parse_person_name,
+    parse_phone,
     require_text,
 )
 from handlers.rounds import ensure_default_campaign, pick_round
 from handlers.texts import common as C
 from handlers.texts import submission as T
 from handlers.texts.status import status_label
+from handlers.transitions import change_status
 from handlers.types import AttachmentKind, Option
 
 SHORT = 200
@@ -52,6 +54,10 @@ def _birth(text: str, ctx: Context, draft: Draft) -> str:
 
 def _first_applied(text: str, ctx: Context, draft: Draft) -> str:
     return parse_date(text, today=ctx.today).isoformat()
+
+
+def _phone(text: str, ctx: Context, draft: Draft) -> str:
+    return parse_phone(text)
 
 
 def _money(text: str, ctx: Context, draft: Draft) -> int:
@@ -180,7 +186,11 @@ SUBMISSION_FORM = Form(
             T.ASK_COAUTHORS,
             T.ASK_MORE_COAUTHORS,
             T.H_COAUTHORS,
-            item_steps=_person_steps(T.P_CO_NAME, T.P_CO_BIRTH, T.P_CO_WORKPLACE, T.P_CO_POSITION, T.P_CO_QUAL),
+            item_steps=(
+                *_person_steps(T.P_CO_NAME, T.P_CO_BIRTH, T.P_CO_WORKPLACE, T.P_CO_POSITION, T.P_CO_QUAL),
+                # Optional: lets a registered co-author be told of every status change (handlers/transitions.py).
+                Step("phone", T.L_CO_PHONE, T.P_CO_PHONE, T.H_CO_PHONE, parse=_phone, optional=True),
+            ),
             show_item=lambda item: _row(T.AUTHOR_ROW, item),
             max_items=9,
         ),
@@ -369,8 +379,14 @@ class SubmissionFlow(FormFlow):
         receipt = initiative.receipt_no
         if receipt is None:
             receipt = receipt_number(ctx.today.year, await ctx.store.next_receipt_seq(ctx.today.year))
-        submitted = await ctx.store.change_status(
-            initiative, Status.SUBMITTED, now=ctx.now, by_person_id=person.id, receipt_no=receipt, round_id=chosen.id
+        submitted = await change_status(
+            ctx.store,
+            initiative,
+            Status.SUBMITTED,
+            now=ctx.now,
+            by_person_id=person.id,
+            receipt_no=receipt,
+            round_id=chosen.id,
         )
         ctx.say(self._receipt_text(ctx, submitted, chosen, late_from))
         return True

@@ -2,7 +2,8 @@
 
 WELCOME = (
     "Xin chào! Đây là Sáng kiến bot — kênh nộp và theo dõi sáng kiến của cán bộ, công chức, viên chức.\n"
-    "Trước hết, Anh/Chị vui lòng đăng ký một lần (4 câu hỏi ngắn)."
+    "Trước hết, Anh/Chị vui lòng đăng ký một lần (4 câu hỏi ngắn).\n"
+    "Đã đăng ký ở kênh khác (Telegram/Zalo)? Gõ /lienket để dùng chung tài khoản."
 )
 NEED_REGISTRATION = "Anh/Chị cần đăng ký trước khi sử dụng. Chỉ mất khoảng một phút."
 SUMMARY_TITLE = "Thông tin đăng ký của Anh/Chị:"

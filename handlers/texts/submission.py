@@ -60,6 +60,15 @@ H_CO_WORKPLACE = "Ghi tên cơ quan, đơn vị nơi người này đang làm vi
 P_CO_POSITION = "Chức danh của đồng tác giả? Ví dụ: Chuyên viên, Giáo viên, Phó Trưởng phòng."
 H_CO_POSITION = "Ghi chức vụ hoặc chức danh nghề nghiệp hiện tại."
 P_CO_QUAL = "Trình độ chuyên môn của đồng tác giả? Ví dụ: Cử nhân Kế toán."
+L_CO_PHONE = "Số điện thoại"
+P_CO_PHONE = (
+    "Số điện thoại của đồng tác giả (không bắt buộc)? Nếu người này đã đăng ký với bot bằng số điện thoại đó, "
+    "họ sẽ nhận thông báo về sáng kiến. Ví dụ: 0912 345 678"
+)
+H_CO_PHONE = (
+    "Bot chỉ gửi thông báo cho đồng tác giả khi số điện thoại và họ tên khớp với một người đã đăng ký. "
+    "Không biết số thì chọn «Bỏ qua»."
+)
 P_SHARES = (
     "Tỷ lệ (%) đóng góp của từng tác giả, theo thứ tự dưới đây, cách nhau bởi dấu chấm phẩy; tổng phải đúng 100.\n"
     "{authors}\nVí dụ: {example}"

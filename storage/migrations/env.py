@@ -5,7 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+# Imported for their side effect: each registers its tables on SQLModel.metadata.
+import storage.linking
+import storage.models
+import storage.review  # noqa: F401
 
 connection = context.config.attributes.get("connection")
 if connection is None:

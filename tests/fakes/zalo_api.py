@@ -208,9 +208,7 @@ class FakeZalo:
         body = {"ok": False, "error_code": status, "description": description}
         return web.json_response(body, status=status)
 
-    async def _answer(
-        self, request: web.Request, method: str, payload: dict[str, Any]
-    ) -> tuple[int, Any, str]:
+    async def _answer(self, request: web.Request, method: str, payload: dict[str, Any]) -> tuple[int, Any, str]:
         if not hmac.compare_digest(request.match_info["token"].encode(), self.token.encode()):
             return 401, None, "Unauthorized"
         if self.fail_next:

@@ -1,0 +1,184 @@
+"""Glue between the channel adapters and the reminder sweeper: each channel's ``send(user_id, reply)``
+wrapped so that platform errors become the sweeper's neutral ones (scheduler.ports)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import warnings
+from collections import deque
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, TextIO
+
+from bot.render import render_plain
+from handlers.types import Reply
+from scheduler.ports import Rejected, RetryLater, Unreachable
+
+if TYPE_CHECKING:
+    from bot.telegram_channel import TelegramChannel
+    from bot.zalo.channel import ZaloChannel
+
+SendFn = Callable[[str, Reply], Awaitable[None]]
+
+# Telegram's broadcast limit is about 30 messages per second for the whole bot.
+TELEGRAM_RATE = 30
+
+# Telegram answers 400 with these when the chat cannot be written to at all: as good as blocked.
+TELEGRAM_GONE = ("chat not found", "user is deactivated", "bot can't initiate conversation", "peer_id_invalid")
+
+
+class Senders:
+    """The sweeper's Sender: one send function per running channel."""
+
+    def __init__(self) -> None:
+        self._by_channel: dict[str, SendFn] = {}
+
+    def add(self, channel: str, send: SendFn) -> Senders:
+        self._by_channel[channel] = send
+        return self
+
+    def telegram(self, channel: TelegramChannel, per_second: int = TELEGRAM_RATE) -> Senders:
+        return self.add("telegram", paced(telegram_send(channel.send), Pacer(per_second)))
+
+    def zalo(self, channel: ZaloChannel) -> Senders:
+        return self.add("zalo", zalo_send(channel.send))
+
+    def console(self, out: TextIO | None = None) -> Senders:
+        return self.add("console", console_send(out))
+
+    @property
+    def channels(self) -> frozenset[str]:
+        return frozenset(self._by_channel)
+
+    async def send(self, channel: str, user_id: str, reply: Reply) -> None:
+        send = self._by_channel.get(channel)
+        if send is None:
+            raise RetryLater(600, f"the {channel} channel is not running")
+        await send(user_id, reply)
+
+
+class Pacer:
+    """At most ``rate`` sends in flight or finished within the last ``period`` seconds.
+
+    PTB's AIORateLimiter is a leaky bucket: it lets a burst of 30 through and then one every 1/30 s, and
+    after a flood wait it releases every queued request at once; a platform counting any one-second window
+    answers such bursts with 429 and a pause for everybody. Counting a send until a period after it
+    finished keeps broadcasts under the limit instead of bouncing off it."""
+
+    def __init__(self, rate: int, period: float = 1.0, margin: float = 0.02) -> None:
+        self.rate = rate
+        self.window = period + margin
+        self._finished: deque[float] = deque()
+        self._in_flight = 0
+        self._changed = asyncio.Condition()
+
+    def _prune(self, now: float) -> None:
+        while self._finished and now - self._finished[0] >= self.window:
+            self._finished.popleft()
+
+    async def _acquire(self) -> None:
+        loop = asyncio.get_running_loop()
+        async with self._changed:
+            while True:
+                now = loop.time()
+                self._prune(now)
+                if self._in_flight + len(self._finished) < self.rate:
+                    self._in_flight += 1
+                    return
+                timeout = self._finished[0] + self.window - now if self._finished else None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), timeout)
+
+    async def _release(self) -> None:
+        async with self._changed:
+            self._in_flight -= 1
+            self._finished.append(asyncio.get_running_loop().time())
+            self._changed.notify_all()
+
+    async def run(self, send: SendFn, user_id: str, reply: Reply) -> None:
+        await self._acquire()
+        try:
+            await send(user_id, reply)
+        finally:
+            await self._release()
+
+
+def paced(send: SendFn, pacer: Pacer) -> SendFn:
+    async def wrapped(user_id: str, reply: Reply) -> None:
+        await pacer.run(send, user_id, reply)
+
+    return wrapped
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def telegram_send(send: SendFn) -> SendFn:
+    """PTB's AIORateLimiter already paces sends (30/s overall, per-chat limits) and retries flood waits;
+    what still comes out is mapped here."""
+    from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
+
+    async def wrapped(user_id: str, reply: Reply) -> None:
+        try:
+            await send(user_id, reply)
+        except Forbidden as error:
+            raise Unreachable(str(error)) from error
+        except RetryAfter as error:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                after = _seconds(error.retry_after)
+            raise RetryLater(after, str(error)) from error
+        except BadRequest as error:
+            if any(marker in error.message.lower() for marker in TELEGRAM_GONE):
+                raise Unreachable(str(error)) from error
+            raise Rejected(str(error)) from error
+        except TimedOut as error:
+            # The message may or may not have gone out; retrying can duplicate it (see README).
+            raise RetryLater(30, str(error)) from error
+        except InvalidToken as error:
+            raise RetryLater(600, "Telegram refused the bot token") from error
+        except TelegramError as error:
+            raise RetryLater(60, str(error)) from error
+        except ValueError as error:  # a user id that is not a number
+            raise Rejected(str(error)) from error
+
+    return wrapped
+
+
+def zalo_send(send: SendFn) -> SendFn:
+    from bot.zalo.errors import (
+        ZaloBadRequest,
+        ZaloError,
+        ZaloForbidden,
+        ZaloRateLimited,
+        ZaloUnauthorized,
+    )
+
+    async def wrapped(user_id: str, reply: Reply) -> None:
+        try:
+            await send(user_id, reply)
+        except ZaloForbidden as error:
+            raise Unreachable(str(error)) from error
+        except ZaloRateLimited as error:
+            # Without a Retry-After this is usually the monthly quota of the free tier: wait an hour.
+            raise RetryLater(error.retry_after or 3600, str(error)) from error
+        except ZaloBadRequest as error:
+            raise Rejected(str(error)) from error
+        except ZaloUnauthorized as error:
+            raise RetryLater(600, "Zalo refused the bot token") from error
+        except ZaloError as error:
+            raise RetryLater(60, str(error)) from error
+
+    return wrapped
+
+
+def console_send(out: TextIO | None = None) -> SendFn:
+    async def send(user_id: str, reply: Reply) -> None:
+        stream = out or sys.stdout
+        stream.write(f"[gửi tới người dùng {user_id}]\n{render_plain(reply)}\n\n")
+        stream.flush()
+
+    return send

@@ -1,0 +1,194 @@
+"""The review's commands and flows, for the core's router: the secretariat's inbox, council, results and
+rules; the council member's scoring; the documents (M-02, M-01, yearly list)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from handlers.context import Context
+from handlers.domain import Role
+from handlers.flows import council_admin
+from handlers.flows.council_scoring import CouncilFlow, ScoreFlow
+from handlers.flows.review_common import find_initiative, require
+from handlers.flows.review_documents import M01, M02, YEAR, deliver
+from handlers.flows.review_intake import IntakeFlow
+from handlers.flows.review_publish import ResultsFlow
+from handlers.flows.review_results import rules_for
+from handlers.flows.submission import SubmissionFlow
+from handlers.results import format_rules, parse_rules
+from handlers.rounds import ensure_default_campaign
+from handlers.texts import review as T
+
+CommandFn = Callable[[Context, str], Awaitable[None]]
+
+ALIASES: dict[str, str] = {
+    "hoso": "hoso",
+    "thamdinh": "hoso",
+    "tiepnhan": "hoso",
+    "inbox": "hoso",
+    "hoidong": "hoidong",
+    "council": "hoidong",
+    "phancong": "phancong",
+    "assign": "phancong",
+    "chamdiem": "chamdiem",
+    "score": "chamdiem",
+    "dongcham": "dongcham",
+    "mocham": "mocham",
+    "ketqua": "ketqua",
+    "results": "ketqua",
+    "quydinh": "quydinh",
+    "thangdiem": "quydinh",
+    "rules": "quydinh",
+    "taidon": "taidon",
+    "m02": "taidon",
+    "totrinh": "totrinh",
+    "m01": "totrinh",
+    "danhsachnam": "danhsachnam",
+    "baocao": "danhsachnam",
+    "thuky": "thuky",
+}
+
+
+class RulesFlow:
+    """/quydinh [năm]: shows the campaign's rubric and classes as editable text; the next message replaces them
+    (refused once anyone has scored in that campaign)."""
+
+    name = "rules"
+
+    async def start(self, ctx: Context, args: str = "") -> None:
+        if not require(ctx, Role.SECRETARIAT):
+            return
+        word = args.strip().split()[0] if args.strip() else ""
+        year = int(word) if word.isdigit() else ctx.today.year
+        if year == ctx.today.year:
+            await ensure_default_campaign(ctx, year)
+        if not any(c.year == year for c in await ctx.store.campaigns()):
+            ctx.say(T.NO_CAMPAIGN.format(year=year))
+            return
+        rules = await rules_for(ctx.store, year)
+        ctx.say(T.RULES_SHOW.format(year=year))
+        ctx.say(format_rules(rules))
+        if await ctx.store.has_scores(year):
+            ctx.enter(None)
+            ctx.say(T.RULES_LOCKED)
+            return
+        ctx.enter(self.name, {"year": year})
+        ctx.say(T.RULES_EDIT_HINT)
+
+    async def handle(self, ctx: Context) -> None:
+        if not require(ctx, Role.SECRETARIAT):
+            ctx.enter(None)
+            return
+        year = int(ctx.conversation.state.get("year") or ctx.today.year)
+        if ctx.command is not None:
+            ctx.enter(None)
+            ctx.say(T.RULES_UNCHANGED)
+            return
+        try:
+            rules = parse_rules(ctx.inbound.text or "")
+        except ValueError as error:
+            ctx.say(str(error) + "\n" + T.RULES_EDIT_HINT)
+            return
+        if await ctx.store.has_scores(year):
+            ctx.enter(None)
+            ctx.say(T.RULES_LOCKED)
+            return
+        await ctx.store.set_review_rules(year, rules)
+        ctx.enter(None)
+        ctx.say(T.RULES_SAVED.format(year=year) + "\n" + format_rules(rules))
+
+
+async def get_m02(ctx: Context, args: str) -> None:
+    if not args.strip():
+        ctx.say(T.M02_USAGE)
+        return
+    initiative = await find_initiative(ctx, args.split()[0])
+    if initiative is not None:
+        await deliver(ctx, {"d": M02, "i": initiative.id}, T.M02_CAPTION.format(receipt=initiative.receipt_no))
+
+
+async def _unit_and_year(ctx: Context, args: str) -> tuple[int | None, int] | None:
+    """ "[mã đơn vị] [năm]" in any order; a unit head's own unit when none is named."""
+    assert ctx.person is not None
+    year, unit_id = ctx.today.year, None
+    for word in args.split():
+        if word.isdigit() and len(word) == 4:
+            year = int(word)
+            continue
+        unit = next((u for u in await ctx.store.units() if u.code.lower() == word.lower()), None)
+        if unit is None:
+            ctx.say(T.NO_SUCH_UNIT.format(code=word))
+            return None
+        unit_id = unit.id
+    if unit_id is None and not ctx.person.has(Role.SECRETARIAT):
+        unit_id = ctx.person.unit_id
+    return unit_id, year
+
+
+async def get_m01(ctx: Context, args: str) -> None:
+    if ctx.person is None or not (ctx.person.has(Role.UNIT_HEAD) or ctx.person.has(Role.SECRETARIAT)):
+        ctx.say(T.NOT_ALLOWED_DOCS)
+        return
+    found = await _unit_and_year(ctx, args)
+    if found is None:
+        return
+    unit_id, year = found
+    if unit_id is None:
+        ctx.say(T.M01_USAGE)
+        return
+    await deliver(ctx, {"d": M01, "u": unit_id, "y": year}, T.M01_CAPTION.format(year=year))
+
+
+async def get_year_list(ctx: Context, args: str) -> None:
+    if ctx.person is None or not (ctx.person.has(Role.UNIT_HEAD) or ctx.person.has(Role.SECRETARIAT)):
+        ctx.say(T.NOT_ALLOWED_DOCS)
+        return
+    found = await _unit_and_year(ctx, args)
+    if found is None:
+        return
+    unit_id, year = found
+    await deliver(ctx, {"d": YEAR, "y": year, "u": unit_id or 0}, T.YEAR_CAPTION.format(year=year))
+
+
+async def role_help(ctx: Context, args: str) -> None:
+    person = ctx.person
+    if person is None or not (person.has(Role.SECRETARIAT) or person.has(Role.COUNCIL) or person.has(Role.UNIT_HEAD)):
+        ctx.say(T.NOT_ALLOWED_DOCS)
+        return
+    parts = []
+    if person.has(Role.SECRETARIAT):
+        parts.append(T.HELP_SECRETARIAT)
+    if person.has(Role.COUNCIL):
+        parts.append(T.HELP_COUNCIL)
+    if person.has(Role.UNIT_HEAD):
+        parts.append(T.HELP_UNIT_HEAD)
+    ctx.say("\n\n".join(parts))
+
+
+class ReviewFlows:
+    """Built once by the core: the review's flows (by conversation name) and commands (by command word)."""
+
+    def __init__(self, submission: SubmissionFlow) -> None:
+        self.intake = IntakeFlow(submission)
+        self.score = ScoreFlow()
+        self.council = CouncilFlow(submission, self.score)
+        self.results = ResultsFlow()
+        self.rules = RulesFlow()
+        self.flows: dict[str, Any] = {
+            f.name: f for f in (self.intake, self.score, self.council, self.results, self.rules)
+        }
+        self.commands: dict[str, CommandFn] = {
+            "hoso": self.intake.start,
+            "hoidong": council_admin.council,
+            "phancong": council_admin.assign,
+            "dongcham": council_admin.close_scoring,
+            "mocham": council_admin.reopen_scoring,
+            "ketqua": self.results.start,
+            "quydinh": self.rules.start,
+            "chamdiem": self.council.start,
+            "taidon": get_m02,
+            "totrinh": get_m01,
+            "danhsachnam": get_year_list,
+            "thuky": role_help,
+        }

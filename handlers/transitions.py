@@ -1,0 +1,129 @@
+"""The one way to move an initiative between statuses: ``change_status`` applies the transition
+(``Store.change_status`` checks it against ``domain.TRANSITIONS``) and, in the same unit of work, queues a
+notice to every registered author and co-author. No flow sends status news any other way.
+
+Co-authors are names in the draft (``data["coauthors"]``); one is *registered* when the author gave the
+co-author's phone number in the wizard and a registered person has that phone number **and** the same
+name (compared without diacritics or case). Both must match, so a mistyped number never reaches a stranger
+and a namesake is never taken for the co-author."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from handlers.campaign import NoticeSpec
+from handlers.domain import Initiative, Person, Status
+from handlers.parsing import ParseError, fold, format_money, format_percent, parse_phone
+from handlers.store import Store
+from handlers.texts import common as C
+from handlers.texts import reminders as T
+
+STATUS_KIND = "status"
+
+
+@dataclass(frozen=True)
+class Award:
+    """What the council decided for a recognised (or not recognised) initiative."""
+
+    score: Decimal
+    grade: str = ""  # "A", "B", "C"; empty for certificate only or not recognised
+    prize: int = 0
+
+
+async def change_status(
+    store: Store,
+    initiative: Initiative,
+    new: Status,
+    *,
+    now: datetime,
+    by_person_id: int | None,
+    reason: str = "",
+    receipt_no: str | None = None,
+    round_id: int | None = None,
+    award: Award | None = None,
+) -> Initiative:
+    """Apply the transition and queue its notices; raises ``InvalidTransition`` when not allowed."""
+    updated = await store.change_status(
+        initiative, new, now=now, by_person_id=by_person_id, reason=reason, receipt_no=receipt_no, round_id=round_id
+    )
+    text = await _text(store, updated, reason, award)
+    for person in await registered_authors(store, updated):
+        # Whoever made the change saw the outcome in their own conversation (the author's receipt).
+        if person.id == by_person_id:
+            continue
+        await store.enqueue(
+            NoticeSpec(
+                key=f"{STATUS_KIND}:{new.value}|p{person.id}|initiative:{updated.id}|{now.isoformat()}",
+                kind=f"{STATUS_KIND}:{new.value}",
+                text=text,
+                due_at=now,
+                person_id=person.id,
+                essential=True,
+                subject=f"initiative:{updated.id}",
+            )
+        )
+    return updated
+
+
+async def registered_authors(store: Store, initiative: Initiative) -> list[Person]:
+    """The author and every co-author matched to a registered person (see the module docstring)."""
+    found: dict[int, Person] = {}
+    author = await store.person(initiative.person_id)
+    if author is not None:
+        found[author.id] = author
+    for coauthor in initiative.data.get("coauthors") or []:
+        person = await _match(store, coauthor)
+        if person is not None:
+            found.setdefault(person.id, person)
+    return list(found.values())
+
+
+async def _match(store: Store, coauthor: dict) -> Person | None:
+    phone, name = coauthor.get("phone"), coauthor.get("full_name")
+    if not phone or not name:
+        return None
+    try:
+        normalised = parse_phone(str(phone))
+    except ParseError:
+        return None
+    person = await store.find_person_by_phone(normalised)
+    if person is None or fold(person.full_name) != fold(str(name)):
+        return None
+    return person
+
+
+def _score(score: Decimal) -> str:
+    return format_percent(Decimal(score).quantize(Decimal("0.01")))
+
+
+async def _text(store: Store, initiative: Initiative, reason: str, award: Award | None) -> str:
+    title = initiative.title or C.UNTITLED
+    receipt = initiative.receipt_no or ""
+    status = initiative.status
+    reason_text = reason.strip() or T.NO_REASON
+    if status == Status.SUBMITTED:
+        rounds = {r.id: r for r in await store.rounds()}
+        chosen = rounds.get(initiative.round_id or -1)
+        round_name = f"{chosen.name} năm {chosen.year}" if chosen else ""
+        return T.STATUS_SUBMITTED.format(title=title, receipt=receipt, round=round_name)
+    if status == Status.ACCEPTED:
+        return T.STATUS_ACCEPTED.format(title=title, receipt=receipt)
+    if status == Status.AMEND_REQUESTED:
+        return T.STATUS_AMEND.format(title=title, receipt=receipt, reason=reason_text)
+    if status == Status.REFUSED:
+        return T.STATUS_REFUSED.format(title=title, receipt=receipt, reason=reason_text)
+    if status == Status.RECOGNISED:
+        if award is None:
+            detail = T.AWARD_UNKNOWN
+        elif award.grade:
+            detail = T.AWARD_CLASS.format(grade=award.grade, score=_score(award.score), prize=format_money(award.prize))
+        else:
+            detail = T.AWARD_CERTIFICATE.format(score=_score(award.score))
+        return T.STATUS_RECOGNISED.format(title=title, receipt=receipt, award=detail)
+    if status == Status.NOT_RECOGNISED:
+        score = T.NOT_RECOGNISED_SCORE.format(score=_score(award.score)) if award else ""
+        suffix = T.REASON_SUFFIX.format(reason=reason.strip()) if reason.strip() else ""
+        return T.STATUS_NOT_RECOGNISED.format(title=title, receipt=receipt, score=score, reason=suffix)
+    return T.STATUS_WITHDRAWN.format(title=title, receipt=receipt)

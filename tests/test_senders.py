@@ -1,0 +1,102 @@
+"""Notices through the real channel adapters: Telegram (python-telegram-bot against the Bot API fake) and
+Zalo (the httpx client against the Zalo fake), with each platform's errors mapped for the sweeper."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.senders import Senders
+from bot.telegram_channel import TelegramChannel
+from bot.zalo.channel import ZaloChannel
+from bot.zalo.client import ZaloClient
+from handlers.campaign import NoticeSpec
+from handlers.domain import Role
+from handlers.types import Inbound, Result
+from storage.models import IdentityRow
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
+from tests.reminder_support import add_person, notices
+from tests.support import Chat, Clock
+
+
+async def ignore(inbound: Inbound) -> Result:
+    return Result()
+
+
+async def no_sleep(delay: float) -> None:
+    return None
+
+
+async def queue_for(app: App, clock: Clock, person_ids: list[int], text: str = "Nhắc hạn") -> None:
+    async with app.database.unit_of_work() as store:
+        for person_id in person_ids:
+            await store.enqueue(
+                NoticeSpec(
+                    key=f"t|p{person_id}",
+                    kind="test",
+                    text=f"{text} {person_id}",
+                    due_at=clock.now,
+                    person_id=person_id,
+                )
+            )
+
+
+async def test_telegram_blocked_user_is_marked_unreachable_and_others_get_their_notice(app: App, clock: Clock) -> None:
+    ids = [
+        await add_person(app, f"Người {n}", "TH-KD", str(1000 + n), channel="telegram", roles=[Role.UNIT_HEAD])
+        for n in range(3)
+    ]
+    await add_person(app, "Trịnh Thu Thảo", "P-NV", "2000", channel="telegram", roles=[Role.SECRETARIAT])
+    await queue_for(app, clock, ids)
+    async with FakeTelegram() as fake:
+        fake.user_blocks_bot(1001)
+        channel = TelegramChannel(fake.token, ignore, base_url=fake.base_url, base_file_url=fake.base_file_url)
+        await channel.application.initialize()
+        try:
+            sweeper = app.reminder_service(Senders().telegram(channel)).sweeper
+            await sweeper.sweep()
+            assert [m.text for m in fake.sent_to(1000)] == [f"Nhắc hạn {ids[0]}"]
+            assert [m.text for m in fake.sent_to(1002)] == [f"Nhắc hạn {ids[2]}"]
+            assert fake.sent_to(1001) == []
+            await sweeper.sweep()
+            assert [r.chat_id for r in fake.rejected] == [1001]  # never retried
+        finally:
+            await channel.application.shutdown()
+    async with app.database.unit_of_work() as store:
+        blocked = (
+            await store.session.execute(select(IdentityRow).where(IdentityRow.external_id == "1001"))
+        ).scalar_one()
+        assert blocked.unreachable_at is not None
+    assert Counter(n.status for n in await notices(app, kind="test")) == {"sent": 2, "unreachable": 1}
+
+
+async def test_zalo_quota_is_counted_and_a_spent_quota_waits(app: App, clock: Clock) -> None:
+    ids = [await add_person(app, f"Người {n}", "TH-KD", f"z{n}", channel="zalo") for n in range(3)]
+    await add_person(app, "Quản Trị", "P-NV", "admin", roles=[Role.ADMIN])
+    await queue_for(app, clock, ids)
+    async with (
+        FakeZalo("zalo-token", monthly_quota=2) as fake,
+        ZaloClient("zalo-token", base_url=fake.base_url, sleep=no_sleep, max_retries=0) as client,
+    ):
+        channel = ZaloChannel(client, ignore, on_sent=app.usage_counter("zalo"))
+        sweeper = app.reminder_service(Senders().zalo(channel)).sweeper
+        stats = await sweeper.sweep()
+        assert stats.sent == 2 and stats.retried == 1
+        assert sum(len(fake.sent_to(f"z{n}")) for n in range(3)) == 2
+    statuses = Counter(n.status for n in await notices(app, kind="test"))
+    assert statuses == {"sent": 2, "pending": 1}
+    admin = Chat(app.core.handle, user_id="admin")
+    await admin.say("/hanmuc")
+    assert "• 03/2026: 2" in admin.text
+
+
+async def test_console_sender_prints_the_notice(app: App, clock: Clock) -> None:
+    person = await add_person(app, "Nguyễn Văn An", "THCS-QT", "7")
+    await queue_for(app, clock, [person], "Thông báo")
+    out = io.StringIO()
+    await app.reminder_service(Senders().console(out)).sweeper.sweep()
+    assert out.getvalue() == f"[gửi tới người dùng 7]\nThông báo {person}\n\n"
