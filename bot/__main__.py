@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> None:
         level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Statement tracing prints every parameter (message texts, sealed suggestion data): never on by LOG_LEVEL.
+    for noisy in ("alembic", "sqlalchemy.engine", "aiosqlite", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     app = App(settings)
     if args.command == "console":
         coro = _console(app, args.user)

@@ -13,6 +13,7 @@ from bot.settings import Settings
 from bot.suggestion_config import suggestion_config
 from handlers.context import FlowConfig
 from handlers.core import Core
+from handlers.flows.council_reminders import CouncilScoringReminderSource
 from handlers.flows.suggestion_reminders import SuggestionReminderSource
 from handlers.reminders import Planner, ReminderSource
 from handlers.rounds import default_plan
@@ -56,7 +57,7 @@ class App:
         self.core = Core(self.database.unit_of_work, self.files, self.config, clock)
         self.reminders: ReminderService | None = None
         # Reminders owned by other features (council scoring due, ...): add a ReminderSource here.
-        self.reminder_sources: list[ReminderSource] = [SuggestionReminderSource()]
+        self.reminder_sources: list[ReminderSource] = [SuggestionReminderSource(), CouncilScoringReminderSource()]
 
     async def prepare(self) -> None:
         """Migrate, load the seed file if any, and make sure this year's campaign exists."""

@@ -151,7 +151,8 @@ class Sweeper:
             try:
                 await self.sender.send(address.channel, address.user_id, reply)
             except Unreachable as error:
-                log.info("notice %s: %s is unreachable (%s)", notice.id, address, error)
+                # No account id in the log: next to a notice id it could name an anonymous suggestion's sender.
+                log.info("notice %s: a %s account is unreachable (%s)", notice.id, address.channel, error)
                 await self.queue.mark_unreachable(address.identity_id, self.clock())
                 last_error = f"{address}: {error}"
                 continue  # the same person on another channel, if any

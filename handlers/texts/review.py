@@ -329,3 +329,9 @@ HELP_UNIT_HEAD = (
     "Thủ trưởng đơn vị:\n/totrinh [năm] — tờ trình M-01 đề nghị công nhận các sáng kiến của đơn vị\n"
     "/danhsachnam [năm] — danh sách sáng kiến được công nhận của đơn vị (Excel)"
 )
+
+# --- reminders to council members ------------------------------------------------------------------
+COUNCIL_SCORING_DUE = (
+    "Nhắc việc: Anh/Chị còn {n} sáng kiến của {round} năm {year} được phân công nhưng chưa chấm điểm. "
+    "Gõ /chamdiem để chấm."
+)
