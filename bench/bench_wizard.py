@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import text
@@ -24,6 +25,9 @@ from handlers.context import Context
 from handlers.types import Inbound
 from storage.database import create_engine
 from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT
+
+
+CLOCK = datetime(2026, 3, 3, 3, 0, tzinfo=UTC)
 
 
 class EchoFlow:
@@ -43,7 +47,8 @@ async def _register(app: App, user: str) -> None:
 async def _run(url: str, engine_kwargs: dict, users: int, label: str) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, database_url=url, file_store_dir=Path(tmp) / "files", channels="console")
-        app = App(settings, engine_kwargs=engine_kwargs)
+        # A fixed moment when both default rounds are open, so every answer is a plain step forward.
+        app = App(settings, clock=lambda: CLOCK, engine_kwargs=engine_kwargs)
         await app.prepare()
         app.core.flows["echo"] = EchoFlow()
         names = [f"u{i}" for i in range(users)]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage.repository import SqlStore
+from storage.sqlite_inline import inline_creator
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -24,7 +26,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        creator = inline_creator(database or ":memory:", timeout=30)
+        engine = create_async_engine(url, async_creator=creator, **kwargs)
         _configure_sqlite(engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
@@ -35,7 +38,6 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -55,14 +57,24 @@ class Database:
         self.url = url
         self.engine = create_engine(url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
+        # SQLite runs inline on the event loop (storage.sqlite_inline): one transaction at a time in-process.
+        self._gate: asyncio.Lock | None = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        async with self._gated(), self.sessions() as session, session.begin():
+            yield session
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[SqlStore]:
-        async with self.sessions() as session, session.begin():
+        async with self.transaction() as session:
             yield SqlStore(session)
 
+    def _gated(self) -> AbstractAsyncContextManager[Any]:
+        return self._gate if self._gate is not None else nullcontext()
+
     async def migrate(self) -> None:
-        async with self.engine.begin() as connection:
+        async with self._gated(), self.engine.begin() as connection:
             await connection.run_sync(_upgrade)
 
     async def dispose(self) -> None:

@@ -37,7 +37,7 @@ class SqlNoticeQueue:
 
     async def claim(self, worker: str, now: datetime, limit: int, lease: timedelta) -> list[ClaimedNotice]:
         now = _utc(now)
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             postgres = session.bind.dialect.name == "postgresql"
             takeable = or_(
                 NoticeRow.status == PENDING,
@@ -130,7 +130,7 @@ class SqlNoticeQueue:
     async def finish(
         self, notice_id: int, worker: str, status: str, now: datetime, *, sent_to: str | None = None, error: str = ""
     ) -> bool:
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             result = await session.execute(
                 update(NoticeRow)
                 .where(NoticeRow.id == notice_id, NoticeRow.status == CLAIMED, NoticeRow.claimed_by == worker)
@@ -145,7 +145,7 @@ class SqlNoticeQueue:
             return bool(result.rowcount)
 
     async def retry(self, notice_id: int, worker: str, at: datetime, error: str) -> None:
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             await session.execute(
                 update(NoticeRow)
                 .where(NoticeRow.id == notice_id, NoticeRow.status == CLAIMED, NoticeRow.claimed_by == worker)
@@ -154,7 +154,7 @@ class SqlNoticeQueue:
             )
 
     async def mark_unreachable(self, identity_id: int, now: datetime) -> None:
-        async with self.database.sessions() as session, session.begin():
+        async with self.database.transaction() as session:
             await session.execute(
                 update(IdentityRow).where(IdentityRow.id == identity_id).values(unreachable_at=_utc(now))
             )
