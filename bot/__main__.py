@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Statement tracing prints every parameter (message texts, sealed suggestion data): never on by LOG_LEVEL.
-    for noisy in ("alembic", "sqlalchemy.engine", "aiosqlite", "asyncio"):
+    for noisy in ("alembic", "sqlalchemy.engine", "aiosqlite", "asyncio", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     app = App(settings)
     if args.command == "console":

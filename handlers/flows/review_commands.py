@@ -153,7 +153,8 @@ async def get_year_list(ctx: Context, args: str) -> None:
 
 async def role_help(ctx: Context, args: str) -> None:
     person = ctx.person
-    if person is None or not (person.has(Role.SECRETARIAT) or person.has(Role.COUNCIL) or person.has(Role.UNIT_HEAD)):
+    roles = (Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD)
+    if person is None or not any(person.has(role) for role in roles):
         ctx.say(T.NOT_ALLOWED_DOCS)
         return
     parts = []
@@ -163,6 +164,8 @@ async def role_help(ctx: Context, args: str) -> None:
         parts.append(T.HELP_COUNCIL)
     if person.has(Role.UNIT_HEAD):
         parts.append(T.HELP_UNIT_HEAD)
+    if Role.ADMIN in person.roles:
+        parts.append(T.HELP_ADMIN)
     ctx.say("\n\n".join(parts))
 
 
