@@ -26,7 +26,6 @@ from handlers.types import Inbound
 from storage.database import create_engine
 from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT
 
-
 CLOCK = datetime(2026, 3, 3, 3, 0, tzinfo=UTC)
 
 

@@ -1,5 +1,5 @@
 """Command line: `sangkien-bot` (or `python -m bot`) runs the configured channels; subcommands run
-the console channel, load a seed file or apply migrations."""
+the console channel, load a seed file, import older initiatives for the duplicate check or apply migrations."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.app import App
 from bot.console import ConsoleChannel
 from bot.senders import Senders
 from bot.settings import Settings
+from storage.legacy_import import LegacyFileError, problems_text
 
 log = logging.getLogger("bot")
 
@@ -27,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="load units, people and rounds from a YAML or CSV file")
     seed.add_argument("file", type=Path)
     sub.add_parser("migrate", help="apply database migrations")
+    old = sub.add_parser("import-old", help="import older initiatives (CSV or XLSX) for the duplicate check")
+    old.add_argument("file", type=Path)
+    sub.add_parser("reindex", help="index every filed initiative for the duplicate check (after an upgrade)")
     return parser
 
 
@@ -62,6 +66,37 @@ async def _seed(app: App, path: Path) -> None:
     await app.close()
 
 
+async def import_old(app: App, path: Path) -> str:
+    """`import-old FILE`: what was imported, in Vietnamese, for the operator."""
+    await app.database.migrate()
+    try:
+        added, updated, problems = await app.import_old(path)
+    except FileNotFoundError:
+        return f"Không nhập được {path.name}: không tìm thấy tệp."
+    except (LegacyFileError, OSError) as error:
+        return f"Không nhập được {path.name}: {error}"
+    lines = [f"Đã nhập {added + updated} sáng kiến cũ từ {path.name}: {added} mới, {updated} cập nhật."]
+    if problems:
+        lines.append(f"Bỏ qua {len(problems)} dòng:")
+        lines += problems_text(problems)
+    return "\n".join(lines)
+
+
+async def _import_old(app: App, path: Path) -> None:
+    try:
+        print(await import_old(app, path))
+    finally:
+        await app.close()
+
+
+async def _reindex(app: App) -> None:
+    try:
+        await app.database.migrate()
+        print(f"Đã lập chỉ mục {await app.reindex()} sáng kiến đã nộp để kiểm tra trùng lặp.")
+    finally:
+        await app.close()
+
+
 async def _migrate(app: App) -> None:
     await app.database.migrate()
     await app.close()
@@ -84,6 +119,10 @@ def main(argv: list[str] | None = None) -> None:
         coro = _seed(app, args.file)
     elif args.command == "migrate":
         coro = _migrate(app)
+    elif args.command == "import-old":
+        coro = _import_old(app, args.file)
+    elif args.command == "reindex":
+        coro = _reindex(app)
     else:
         coro = _run(app)
     with contextlib.suppress(KeyboardInterrupt):

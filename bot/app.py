@@ -13,6 +13,8 @@ from bot.settings import Settings
 from bot.suggestion_config import suggestion_config
 from handlers.context import FlowConfig
 from handlers.core import Core
+from handlers.domain import Status
+from handlers.duplicates import indexed_text
 from handlers.flows.council_reminders import CouncilScoringReminderSource
 from handlers.flows.suggestion_reminders import SuggestionReminderSource
 from handlers.reminders import Planner, ReminderSource
@@ -21,7 +23,9 @@ from scheduler.ports import Sender
 from scheduler.service import ReminderService
 from scheduler.sweeper import Sweeper
 from storage.database import Database
+from storage.duplicates import import_legacy
 from storage.files import DiskFileStore
+from storage.legacy_import import Problem, read_legacy
 from storage.notices import SqlNoticeQueue, usage_counter
 from storage.seed import apply_seed, read_seed
 
@@ -42,6 +46,7 @@ def flow_config(settings: Settings) -> FlowConfig:
         suggestions=suggestion_config(settings),
         zalo_monthly_quota=settings.zalo_monthly_quota,
         review=review_config(settings),
+        similarity_threshold=settings.similarity_threshold,
     )
 
 
@@ -80,6 +85,34 @@ class App:
             counts = await apply_seed(store, read_seed(path))
         log.info("seed %s loaded: %s", path, counts)
         return counts
+
+    async def import_old(self, path: Path, batch_size: int = 500) -> tuple[int, int, list[Problem]]:
+        """Import and index older initiatives from a CSV/XLSX list: (added, updated, rows not read)."""
+        items, problems = read_legacy(path)
+        added = updated = 0
+        for start in range(0, len(items), batch_size):
+            async with self.database.transaction() as session:
+                a, u = await import_legacy(
+                    session, items[start : start + batch_size], source=path.name, now=self.clock()
+                )
+            added, updated = added + a, updated + u
+        log.info(
+            "older initiatives imported from %s: %d added, %d updated, %d rows skipped",
+            path.name,
+            added,
+            updated,
+            len(problems),
+        )
+        return added, updated, problems
+
+    async def reindex(self) -> int:
+        """Index every filed initiative (e.g. those filed before the duplicate check existed); flags are left as
+        they are. Imported older initiatives are indexed when imported."""
+        async with self.database.unit_of_work() as store:
+            filed = await store.initiatives_in([s for s in Status if s != Status.DRAFT])
+            for initiative in filed:
+                await store.index_initiative(initiative.id, *indexed_text(initiative.data))
+        return len(filed)
 
     def reminder_service(self, sender: Sender, sources: Sequence[ReminderSource] | None = None) -> ReminderService:
         """The planner and sweeper over this app's database (``sources``: default ``self.reminder_sources``)."""

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.domain import LatePolicy
+from similarity import DEFAULT_THRESHOLD
 
 
 class Settings(BaseSettings):
@@ -29,6 +30,8 @@ class Settings(BaseSettings):
     reminder_interval_seconds: float = Field(default=30, gt=0, le=3600)
     # Zalo's monthly message quota, shown by /hanmuc (0: not shown).
     zalo_monthly_quota: int = Field(default=0, ge=0)
+    # Duplicate check: an initiative scoring at least this (0-1) against one on file is flagged.
+    similarity_threshold: float = Field(default=DEFAULT_THRESHOLD, gt=0, le=1)
 
     # Suggestions (hiến kế). The secret seals who sent an anonymous suggestion; unset, a random key is kept in
     # SUGGESTION_KEY_FILE (default: suggestion.key beside FILE_STORE_DIR). Never put it in the database.

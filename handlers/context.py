@@ -11,6 +11,7 @@ from handlers.flows.review_rules import ReviewConfig
 from handlers.flows.suggestion_rules import SuggestionConfig
 from handlers.store import FileStore, Store
 from handlers.types import Inbound, Option, Outgoing, Reply, Result
+from similarity import DEFAULT_THRESHOLD
 
 # Default plan: round I for the education sector due 20/4, round II for all other fields due 10/7.
 DEFAULT_ROUNDS: tuple[tuple[int, str, int, int, tuple[str, ...]], ...] = (
@@ -31,6 +32,8 @@ class FlowConfig:
     suggestions: SuggestionConfig = field(default_factory=SuggestionConfig)
     review: ReviewConfig = field(default_factory=ReviewConfig)
     zalo_monthly_quota: int = 0
+    # Near copies: the score (0–1) from which an initiative is flagged as resembling one on file.
+    similarity_threshold: float = DEFAULT_THRESHOLD
 
 
 @dataclass

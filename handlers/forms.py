@@ -74,6 +74,11 @@ class Form:
     submit_label: str
     edit_label: str = T.EDIT_OPTION
     later_label: str = T.LATER_OPTION
+    # Asked when ``FormFlow.caution`` warns at submit and the user submits anyway; its answer is kept in the
+    # draft under its name. Without it, the form completes without a caution check.
+    explain: Step | None = None
+    proceed_label: str = T.CAUTION_PROCEED
+    back_to_edit_label: str = T.CAUTION_EDIT
     entry_index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -109,6 +114,12 @@ class FormFlow(ABC):
     @abstractmethod
     async def complete(self, ctx: Context, draft: Draft) -> bool:
         """Act on the confirmed form; return False to stay on the summary."""
+
+    async def caution(self, ctx: Context, draft: Draft) -> str | None:
+        """A warning to show when the user submits a complete form (e.g. it resembles one on file), or None to
+        complete at once. After a warning the user goes back to edit, or completes with an explanation
+        (``form.explain``)."""
+        return None
 
     async def on_cancel(self, ctx: Context, draft: Draft) -> None:
         ctx.say(T.CANCELLED_DRAFT_KEPT)
@@ -175,6 +186,10 @@ class FormFlow(ABC):
             await self._on_edit_choice(ctx, draft)
         elif kind == "warn":
             await self._on_warn(ctx, draft)
+        elif kind == "caution":
+            await self._on_caution(ctx, draft)
+        elif kind == "explain":
+            await self._on_explain(ctx, draft)
         elif len(cursor) == 2 and isinstance(cursor[1], str):
             await self._on_group_question(ctx, draft)
         else:
@@ -242,6 +257,20 @@ class FormFlow(ABC):
         if kind == "warn":
             ctx.say(ctx.conversation.state["warning"], [Option(YES, T.WARN_KEEP), Option(NO, T.WARN_RETYPE)])
             return
+        if kind == "caution":
+            ctx.say(ctx.conversation.state.get("caution") or "", self._caution_options())
+            return
+        if kind == "explain":
+            step = self.form.explain
+            assert step is not None
+            prompt = step.prompt(ctx, draft) if callable(step.prompt) else step.prompt
+            current = draft.get(step.name)
+            options = []
+            if current not in (None, ""):
+                prompt += "\n" + T.CURRENT_VALUE.format(value=_truncate(step.show(current), 300))
+                options.append(Option(KEEP, T.KEEP))
+            ctx.say(f"{prompt}\n{T.FOOTER}", options)
+            return
         header = self._progress(cursor, draft)
         if len(cursor) == 2:
             group = self.form.entry(cursor[0])
@@ -283,6 +312,10 @@ class FormFlow(ABC):
             return T.HELP_SUMMARY
         if cursor[0] == "warn":
             return T.HELP_WARN
+        if cursor[0] == "caution":
+            return T.HELP_CAUTION
+        if cursor[0] == "explain" and self.form.explain is not None:
+            return self.form.explain.help
         if len(cursor) == 2:
             group = self.form.entry(cursor[0])
             assert isinstance(group, Group)
@@ -462,8 +495,68 @@ class FormFlow(ABC):
                 ctx.say(T.MISSING_ANSWER)
                 await self._ask(ctx, draft)
                 return
+            warning = await self.caution(ctx, draft) if self.form.explain is not None else None
+            if warning:
+                self._push(state, ["summary"])
+                state["caution"] = warning
+                state["cursor"] = ["caution"]
+                await self._ask(ctx, draft)
+                return
             if await self.complete(ctx, draft):
                 ctx.enter(None)
+
+    def _caution_options(self) -> list[Option]:
+        return [
+            Option(EDIT, self.form.back_to_edit_label),
+            Option(SUBMIT, self.form.proceed_label),
+            Option(LATER, self.form.later_label),
+        ]
+
+    async def _on_caution(self, ctx: Context, draft: Draft) -> None:
+        if await self._reject_attachment(ctx, draft):
+            return
+        chosen = self._read_choice(ctx, self._caution_options())
+        state = ctx.conversation.state
+        if chosen is None:
+            ctx.say(T.CHOOSE_ONE)
+            await self._ask(ctx, draft)
+        elif chosen.value == EDIT:
+            state.pop("caution", None)
+            state["cursor"] = ["edit"]
+            await self._ask(ctx, draft)
+        elif chosen.value == LATER:
+            await self.on_cancel(ctx, draft)
+            ctx.enter(None)
+        else:
+            self._push(state, ["caution"])
+            state["cursor"] = ["explain"]
+            await self._ask(ctx, draft)
+
+    async def _on_explain(self, ctx: Context, draft: Draft) -> None:
+        step = self.form.explain
+        assert step is not None
+        if await self._reject_attachment(ctx, draft):
+            return
+        current = draft.get(step.name)
+        chosen = self._read_choice(ctx, [Option(KEEP, T.KEEP)] if current not in (None, "") else [])
+        if chosen is None:
+            if ctx.inbound.choice is not None:
+                ctx.say(T.STALE_BUTTON)
+                await self._ask(ctx, draft)
+                return
+            try:
+                text = ctx.inbound.text or ""
+                if not clean_text(text):
+                    raise ParseError(PT.EMPTY)
+                draft[step.name] = step.parse(text, ctx, draft) if step.parse else clean_text(text)
+            except ParseError as error:
+                ctx.say(error.message)
+                await self._ask(ctx, draft)
+                return
+            await self.save_draft(ctx, draft)
+        ctx.conversation.state.pop("caution", None)
+        if await self.complete(ctx, draft):
+            ctx.enter(None)
 
     async def _on_edit_choice(self, ctx: Context, draft: Draft) -> None:
         state = ctx.conversation.state
@@ -535,5 +628,6 @@ class FormFlow(ABC):
                 previous = [previous[0], "first"]
             if previous == ["summary"]:
                 state["editing"] = False
+                state.pop("caution", None)
             state["cursor"] = previous
         await self._ask(ctx, draft)

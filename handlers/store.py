@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from handlers.campaign import CampaignStore
 from handlers.domain import Conversation, Identity, Initiative, Person, Role, Round, Sector, Status, Unit
+from handlers.flows.duplicate_store import DuplicateStore
 from handlers.flows.review_store import ReviewStore
 from handlers.flows.suggestion_store import SuggestionStore
 
@@ -17,7 +18,7 @@ class StaleConversation(Exception):
     """Another writer saved this conversation first; the event is replayed on fresh state."""
 
 
-class Store(CampaignStore, ReviewStore, Protocol):
+class Store(CampaignStore, ReviewStore, DuplicateStore, Protocol):
     # events and identities
     async def claim_event(self, channel: str, event_id: str) -> bool: ...
     async def identity(self, channel: str, external_id: str) -> Identity: ...

@@ -15,10 +15,12 @@ from decimal import Decimal
 
 from handlers.campaign import NoticeSpec
 from handlers.domain import Initiative, Person, Status
+from handlers.duplicates import record_filing
 from handlers.parsing import ParseError, fold, format_money, format_percent, parse_phone
 from handlers.store import Store
 from handlers.texts import common as C
 from handlers.texts import reminders as T
+from similarity import DEFAULT_THRESHOLD
 
 STATUS_KIND = "status"
 
@@ -43,11 +45,15 @@ async def change_status(
     receipt_no: str | None = None,
     round_id: int | None = None,
     award: Award | None = None,
+    similarity_threshold: float = DEFAULT_THRESHOLD,
 ) -> Initiative:
-    """Apply the transition and queue its notices; raises ``InvalidTransition`` when not allowed."""
+    """Apply the transition and queue its notices; raises ``InvalidTransition`` when not allowed. A filing
+    (to SUBMITTED) is also checked for near copies and indexed (``handlers.duplicates.record_filing``)."""
     updated = await store.change_status(
         initiative, new, now=now, by_person_id=by_person_id, reason=reason, receipt_no=receipt_no, round_id=round_id
     )
+    if new == Status.SUBMITTED:
+        await record_filing(store, updated, now, similarity_threshold)
     text = await _text(store, updated, reason, award)
     for person in await registered_authors(store, updated):
         # Whoever made the change saw the outcome in their own conversation (the author's receipt).
@@ -106,7 +112,7 @@ async def _text(store: Store, initiative: Initiative, reason: str, award: Award 
     if status == Status.SUBMITTED:
         rounds = {r.id: r for r in await store.rounds()}
         chosen = rounds.get(initiative.round_id or -1)
-        round_name = f"{chosen.name} năm {chosen.year}" if chosen else ""
+        round_name = C.ROUND_OF_YEAR.format(name=chosen.name, year=chosen.year) if chosen else ""
         return T.STATUS_SUBMITTED.format(title=title, receipt=receipt, round=round_name)
     if status == Status.ACCEPTED:
         return T.STATUS_ACCEPTED.format(title=title, receipt=receipt)

@@ -25,6 +25,7 @@ from handlers.domain import (
 )
 from handlers.store import StaleConversation
 from storage.campaigns import CampaignQueries
+from storage.duplicates import DuplicateQueries
 from storage.linking import LinkCodeQueries
 from storage.models import (
     AttachmentRow,
@@ -85,7 +86,7 @@ def _round(row: RoundRow, year: int) -> Round:
     )
 
 
-class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries):
+class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries, DuplicateQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"

@@ -1,7 +1,8 @@
 """The duplicate-initiative index in the database (SQLite via aiosqlite, PostgreSQL via asyncpg).
 
 Same API and same results as ``similarity.InMemoryIndex``; nothing is kept in process memory.
-Two tables, keyed by the initiative id (no foreign key yet):
+Two tables, keyed by an index id with no foreign key: an initiative's id, or an imported older initiative's
+id negated (``storage.duplicates``); created by migration 0007:
 
 - ``similarity_doc``: per initiative, its shingle fingerprints (sorted little-endian uint32, ~1 kB)
   and its LSH band keys (little-endian int64, 0.5 kB; with one-row bands they are the MinHash
@@ -78,7 +79,9 @@ _DOC: Final[Table] = SimilarityDoc.__table__  # type: ignore[attr-defined]
 _BAND: Final[Table] = SimilarityBand.__table__  # type: ignore[attr-defined]
 SIMILARITY_TABLES: Final[list[Table]] = [_DOC, _BAND]
 _NO_KEY: Final = -1  # pads the key list so every check runs the same (cached) statement
-_NO_DOC: Final = -1
+# Stands for "exclude nothing"; the smallest BIGINT, since callers may use negative ids (imported older
+# initiatives are indexed under their id negated: storage/duplicates.py).
+_NO_DOC: Final = -(1 << 63)
 
 
 async def create_similarity_tables(conn: AsyncConnection) -> None:

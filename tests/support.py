@@ -117,6 +117,53 @@ WIZARD_SCRIPT: list[tuple[str, str]] = [
     ("1", "Số biên nhận"),
 ]
 
+# Different initiatives on different topics (title; known state; content; where applied), put in place of the
+# script's answers so that several users can file at once without the duplicate check taking one for a copy of
+# another. Variant 0 is WIZARD_SCRIPT itself.
+WIZARD_VARIANTS: list[tuple[str, str, str, str]] = [
+    (
+        "Sổ liên lạc điện tử qua nhóm Zalo lớp",
+        "Phụ huynh chỉ gặp giáo viên chủ nhiệm vào buổi họp cuối học kỳ nên ít nắm được tình hình con em.",
+        "Giáo viên gửi nhận xét hằng tuần vào nhóm Zalo riêng của lớp; phụ huynh trả lời và hẹn gặp khi cần.",
+        "Khối lớp 6 thí điểm từ học kỳ I năm học 2025-2026.",
+    ),
+    (
+        "Tủ sách luân chuyển giữa các lớp tiểu học",
+        "Thư viện nhà trường nhỏ, học sinh lớp dưới hiếm khi mượn được truyện phù hợp lứa tuổi.",
+        "Mỗi lớp góp hai mươi cuốn truyện thành một tủ sách, cứ hai tuần các tủ đổi chỗ cho nhau theo lịch.",
+        "Mười hai lớp của điểm trường chính đã tham gia, điểm lẻ thôn Nà Mè làm theo từ tháng Mười.",
+    ),
+    (
+        "Phân loại rác thải nhựa tại căng tin",
+        "Vỏ chai, hộp xốp bị vứt lẫn với thức ăn thừa khiến sân trường bẩn và tốn công dọn dẹp.",
+        "Đặt ba thùng màu xanh, vàng, đỏ có hình minh họa; đội cờ đỏ hướng dẫn và ghi điểm thi đua từng chi đội.",
+        "Căng tin và khu nhà đa năng áp dụng suốt năm; phường đề nghị mở rộng cho chợ dân sinh.",
+    ),
+    (
+        "Bảng mã vạch quản lý thiết bị dạy học",
+        "Sổ giấy ghi mượn trả máy chiếu, bộ thí nghiệm thường thiếu, cuối năm kiểm kê mất cả tuần.",
+        "Dán mã vạch lên từng thiết bị; nhân viên thiết bị quét bằng điện thoại khi cho mượn và nhận lại.",
+        "Phòng thiết bị hai khu nhà dùng thường xuyên; các trường bạn trong cụm có thể làm tương tự.",
+    ),
+    (
+        "Phiếu khám sức khỏe học sinh trực tuyến",
+        "Nhân viên y tế nhập tay kết quả cân đo của gần một nghìn em, số liệu báo cáo chậm và hay nhầm.",
+        "Biểu mẫu trực tuyến cho y tế trường nhập chiều cao, cân nặng, thị lực; bảng tính tự vẽ biểu đồ dinh dưỡng.",
+        "Đợt khám đầu năm học vừa rồi dùng cho toàn bộ học sinh; trạm y tế xã xin mẫu để dùng cho mầm non.",
+    ),
+]
+
+
+def wizard_script(variant: int) -> list[tuple[str, str]]:
+    """WIZARD_SCRIPT filing a different initiative (``WIZARD_VARIANTS``); 0 is the script itself."""
+    if variant == 0:
+        return list(WIZARD_SCRIPT)
+    script = list(WIZARD_SCRIPT)
+    title, state, content, scope = WIZARD_VARIANTS[variant - 1]
+    for index, answer in ((1, title), (10, state), (11, content), (12, scope)):
+        script[index] = (answer, script[index][1])
+    return script
+
 
 async def play(chat: Chat, script: list[tuple[str, str]]) -> None:
     """Type each answer and check the bot's next message mentions what it should."""

@@ -18,7 +18,7 @@ from bot.settings import Settings
 from storage.models import IdentityRow, InitiativeRow
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
-from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT, Clock
+from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT, Clock, wizard_script
 
 ZALO_TOKEN = "zalo-test-token-1234567890"
 TG_SECRET = "telegram-webhook-secret"
@@ -104,7 +104,7 @@ async def test_telegram_and_zalo_users_served_together_by_one_process(
                 play(
                     lambda t: zalo.user_sends_text(zalo_user, t),
                     lambda: zalo.sent_to(zalo_user),
-                    REGISTRATION_SCRIPT + WIZARD_SCRIPT,
+                    REGISTRATION_SCRIPT + wizard_script(1),  # another initiative: not a copy of the first
                 ),
             )
             rows = await submitted(app)
@@ -231,7 +231,7 @@ async def test_webhooks_for_both_platforms_on_one_server(
                 play(
                     lambda t: zalo.user_sends_text("z2", t),
                     lambda: zalo.sent_to("z2"),
-                    REGISTRATION_SCRIPT + WIZARD_SCRIPT,
+                    REGISTRATION_SCRIPT + wizard_script(1),
                 ),
             )
             assert len(await submitted(app)) == 2

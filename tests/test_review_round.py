@@ -118,6 +118,10 @@ async def test_a_whole_round(app: App, clock: Clock) -> None:
     await author28.press("Tên sáng kiến")
     await author28.say("Sáng kiến số 28: đổi mới quản lý lớp học, có số liệu minh chứng")
     await author28.press("Nộp đơn")
+    # The round's applications share their template text: the author is shown the near copies and explains.
+    assert "giống với" in author28.text and "SK-2026-00" in author28.text
+    await author28.press("Vẫn nộp")
+    await author28.say("Lớp học của tôi dùng số liệu minh chứng riêng, khác các sáng kiến cùng đợt.")
     assert "Số biên nhận: SK-2026-0028" in author28.text
     await sec.say(f"/hoso {receipt(28)}")
     assert "lần nộp thứ 2" in sec.text

@@ -13,6 +13,7 @@ from decimal import Decimal
 from handlers.campaign import NoticeSpec
 from handlers.context import Context
 from handlers.domain import Initiative, Role
+from handlers.duplicates import flag_lines
 from handlers.flows.review_common import choice, require, rounds_by_id, short
 from handlers.flows.review_documents import M02, deliver
 from handlers.flows.review_results import is_reviewed, rules_for
@@ -336,6 +337,9 @@ class CouncilFlow:
         own = next((s for s in sheets if s.person_id == ctx.person.id), None)
         summary = self.submission.summary_text(ctx, initiative.data).replace(SUBMISSION_FORM.summary_title, "", 1)
         lines = [T.COUNCIL_DOSSIER.format(receipt=initiative.receipt_no, title=initiative.title), summary.strip(), ""]
+        flags = await flag_lines(ctx.store, initiative)
+        if flags:
+            lines += [*flags, ""]
         if own is None:
             lines.append(T.YOUR_SHEET_NONE)
         else:

@@ -115,7 +115,11 @@ class MineFlow:
                 submitted=ctx.local(initiative.submitted_at).strftime("%H:%M %d/%m/%Y")
                 if initiative.submitted_at
                 else "",
-                round=f"{chosen.name} năm {chosen.year} (hạn {format_date(chosen.deadline)})" if chosen else "",
+                round=C.ROUND_WITH_DEADLINE.format(
+                    name=chosen.name, year=chosen.year, deadline=format_date(chosen.deadline)
+                )
+                if chosen
+                else "",
             )
         return (
             header

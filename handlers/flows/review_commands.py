@@ -8,7 +8,7 @@ from typing import Any
 
 from handlers.context import Context
 from handlers.domain import Role
-from handlers.flows import council_admin
+from handlers.flows import council_admin, duplicate_review
 from handlers.flows.council_scoring import CouncilFlow, ScoreFlow
 from handlers.flows.review_common import find_initiative, require
 from handlers.flows.review_documents import M01, M02, YEAR, deliver
@@ -47,6 +47,11 @@ ALIASES: dict[str, str] = {
     "danhsachnam": "danhsachnam",
     "baocao": "danhsachnam",
     "thuky": "thuky",
+    "sosanh": "sosanh",
+    "doichieu": "sosanh",
+    "compare": "sosanh",
+    "trunglap": "trunglap",
+    "duplicates": "trunglap",
 }
 
 
@@ -194,4 +199,6 @@ class ReviewFlows:
             "totrinh": get_m01,
             "danhsachnam": get_year_list,
             "thuky": role_help,
+            "sosanh": duplicate_review.compare_command,
+            "trunglap": duplicate_review.report_command,
         }

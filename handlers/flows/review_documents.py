@@ -12,7 +12,8 @@ from typing import Any
 from documents import docx, sheets
 from handlers.catalogue import field_label, solution_type_label
 from handlers.context import Context
-from handlers.domain import Initiative, Person, Role, Status
+from handlers.domain import Initiative, Person, Role, Round, Status
+from handlers.duplicates import NOTE_FIELD, round_pairs
 from handlers.flows.review_public import PublicRecord
 from handlers.flows.review_results import RoundTable, people_and_units, round_table
 from handlers.flows.review_rules import ReviewConfig, author_names, conflict, sign_link
@@ -20,6 +21,7 @@ from handlers.flows.submission import SECRECY_OPTIONS
 from handlers.parsing import format_date, format_money
 from handlers.results import Outcome, show_points
 from handlers.store import Store
+from handlers.texts import duplicates as D
 from handlers.texts import review as T
 from handlers.texts import submission as S
 from handlers.texts.status import status_label
@@ -27,7 +29,7 @@ from handlers.transitions import registered_authors
 from handlers.types import Document, Reply
 
 DOWNLOAD_PATH = "/tai-lieu/"
-M02, M01, RESULTS, YEAR = "m02", "m01", "results", "year"
+M02, M01, RESULTS, YEAR, DUPLICATES = "m02", "m01", "results", "year", "dups"
 FILED: frozenset[Status] = frozenset(
     {Status.SUBMITTED, Status.ACCEPTED, Status.AMEND_REQUESTED, Status.RECOGNISED, Status.NOT_RECOGNISED}
 )
@@ -322,6 +324,51 @@ async def yearly_list(store: Store, year: int, unit_id: int | None, today: date)
     return Document(T.YEAR_FILE.format(year=year, suffix=suffix), book, sheets.XLSX_MIME)
 
 
+async def duplicates_sheet(store: Store, rnd: Round, today: date) -> Document:
+    """The round's suspicious pairs (secretariat): both sides, how similar, and whether the author explained."""
+    rows = [
+        [
+            n,
+            p.a.reference,
+            p.a.title,
+            p.a.unit,
+            status_label(p.a.initiative.status) if p.a.initiative else "",
+            p.b.reference + p.b.legacy_text,
+            p.b.title,
+            p.b.unit,
+            p.b.year,
+            round(p.score * 100),
+            str(p.a.initiative.data.get(NOTE_FIELD) or "") if p.a.initiative else "",
+        ]
+        for n, p in enumerate(await round_pairs(store, rnd.id), 1)
+    ]
+    book = sheets.workbook(
+        [
+            sheets.Sheet(
+                name=D.SHEET_NAME,
+                title=D.SHEET_TITLE.format(round=rnd.name.upper(), year=rnd.year),
+                headers=(
+                    D.H_NO,
+                    D.H_RECEIPT,
+                    D.H_TITLE,
+                    D.H_UNIT,
+                    D.H_STATUS,
+                    D.H_MATCH,
+                    D.H_MATCH_TITLE,
+                    D.H_MATCH_UNIT,
+                    D.H_MATCH_YEAR,
+                    D.H_PERCENT,
+                    D.H_NOTE,
+                ),
+                rows=rows,
+                widths=(6, 14, 40, 26, 16, 22, 40, 26, 8, 10, 50),
+                notes=(D.SHEET_NOTE.format(date=format_date(today)),),
+            )
+        ]
+    )
+    return Document(D.REPORT_FILE.format(number=rnd.number, year=rnd.year), book, sheets.XLSX_MIME)
+
+
 def public_list(records: list[PublicRecord], today: date) -> bytes:
     rows = [
         [n, r.year, r.receipt, r.title, ", ".join(r.authors), r.unit, r.field, r.grade_label, r.summary]
@@ -372,7 +419,7 @@ async def may_have(store: Store, person: Person, spec: dict[str, Any]) -> bool:
         if person.has(Role.SECRETARIAT):
             return True
         return bool(unit_id and person.has(Role.UNIT_HEAD) and person.unit_id == unit_id)
-    if kind == RESULTS:
+    if kind in (RESULTS, DUPLICATES):
         return person.has(Role.SECRETARIAT)
     return False
 
@@ -398,6 +445,9 @@ async def make(store: Store, spec: dict[str, Any], person: Person, now: datetime
             return None
         table = await round_table(store, rnd)
         return results_sheet(table, now.astimezone(tz).strftime("%H:%M %d/%m/%Y"))
+    if kind == DUPLICATES:
+        rnd = next((r for r in await store.rounds() if r.id == int(spec["r"])), None)
+        return await duplicates_sheet(store, rnd, today) if rnd is not None else None
     return None
 
 

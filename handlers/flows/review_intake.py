@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.domain import Initiative, InvalidTransition, Role, Status
+from handlers.duplicates import flag_lines
 from handlers.flows.review_common import (
     accepted_at,
     choice,
@@ -137,6 +138,9 @@ class IntakeFlow:
             reason = T.HISTORY_REASON.format(reason=change.reason) if change.reason else ""
             at = stamp(ctx, change.at)
             lines.append(T.HISTORY_LINE.format(at=at, status=status_label(change.new), reason=reason))
+        flags = await flag_lines(ctx.store, initiative)
+        if flags:
+            lines += ["", *flags]
         summary = self.submission.summary_text(ctx, initiative.data).replace(SUBMISSION_FORM.summary_title, "", 1)
         return "\n".join(lines) + "\n\n" + summary.strip()
 

@@ -9,6 +9,7 @@ from typing import Any
 from handlers.catalogue import FIELDS, SOLUTION_TYPES, field_label, solution_type_label
 from handlers.context import Context
 from handlers.domain import Initiative, LatePolicy, Round, Sector, Status, receipt_number
+from handlers.duplicates import NOTE_FIELD, caution_text
 from handlers.forms import DONE, YES, Draft, Form, FormFlow, Group, Step
 from handlers.parsing import (
     format_date,
@@ -24,6 +25,7 @@ from handlers.parsing import (
 )
 from handlers.rounds import ensure_default_campaign, pick_round
 from handlers.texts import common as C
+from handlers.texts import duplicates as D
 from handlers.texts import submission as T
 from handlers.texts.status import status_label
 from handlers.transitions import change_status
@@ -167,6 +169,9 @@ SUBMISSION_FORM = Form(
     name="submission",
     summary_title=T.SUMMARY_TITLE,
     submit_label=T.SUBMIT,
+    # Asked when the application resembles initiatives on file and the author files it anyway (caution below).
+    explain=Step(NOTE_FIELD, D.L_DIFFERENCE, D.P_DIFFERENCE, D.H_DIFFERENCE, parse=_text(MEDIUM, 10)),
+    proceed_label=D.PROCEED,
     entries=(
         Step("title", T.L_TITLE, T.P_TITLE, T.H_TITLE, parse=_text(300, min_len=5)),
         Step(
@@ -354,6 +359,14 @@ class SubmissionFlow(FormFlow):
             return
         await self.resume(ctx)
 
+    async def caution(self, ctx: Context, draft: Draft) -> str | None:
+        """Near copies of initiatives on file (every year, every unit, imported older ones), before filing."""
+        initiative_id = ctx.conversation.state["initiative_id"]
+        warning = await caution_text(ctx.store, initiative_id, draft, ctx.config.similarity_threshold)
+        if warning is None and draft.pop(NOTE_FIELD, None) is not None:
+            await self.save_draft(ctx, draft)  # an explanation of a resemblance that is gone
+        return warning
+
     async def complete(self, ctx: Context, draft: Draft) -> bool:
         person = ctx.person
         assert person is not None
@@ -387,6 +400,7 @@ class SubmissionFlow(FormFlow):
             by_person_id=person.id,
             receipt_no=receipt,
             round_id=chosen.id,
+            similarity_threshold=ctx.config.similarity_threshold,
         )
         ctx.say(self._receipt_text(ctx, submitted, chosen, late_from))
         return True

@@ -43,6 +43,12 @@ HELP_SUMMARY = (
     "hoặc «Lưu nháp» để làm tiếp sau — không mất thông tin nào."
 )
 HELP_WARN = "Chọn «Vẫn giữ» nếu thông tin đúng như vậy, hoặc «Nhập lại» để sửa."
+CAUTION_PROCEED = "Vẫn nộp, kèm giải thích"
+CAUTION_EDIT = "Quay lại sửa đơn"
+HELP_CAUTION = (
+    "Bot cần Anh/Chị xem lại trước khi nộp. Chọn «Quay lại sửa đơn» để sửa bất kỳ mục nào, chọn nút «Vẫn nộp…» "
+    "để nộp kèm một lời giải thích ngắn, hoặc «Lưu nháp» để làm tiếp sau — không mất thông tin nào."
+)
 
 # --- main menu and general ---------------------------------------------------------------------
 MENU_TITLE = "Anh/Chị cần làm gì?"
@@ -78,3 +84,5 @@ NOTHING_TO_GO_BACK = "Hiện không có câu hỏi nào để quay lại."
 UNSUPPORTED_INPUT = "Xin lỗi, bot chưa hiểu nội dung này. Anh/Chị gõ /menu để xem các việc có thể làm."
 EMPTY_MESSAGE = "Tin nhắn trống. Anh/Chị gõ /menu để xem các việc có thể làm."
 NOT_ALLOWED = "Anh/Chị không có quyền dùng lệnh này."
+ROUND_OF_YEAR = "{name} năm {year}"
+ROUND_WITH_DEADLINE = "{name} năm {year} (hạn {deadline})"

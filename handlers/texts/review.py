@@ -329,10 +329,15 @@ HELP_SECRETARIAT = (
     "/lichnhac <năm> <các ngày nhắc> <giờ> — ví dụ /lichnhac 2027 14,7,3,1,0 08:00\n"
     "/tongquan — tiến độ các đơn vị, chỉ tiêu cải cách hành chính\n"
     "Hiến kế: /xulyhienke — hiến kế mới, chuyển đơn vị, trả lời, đóng\n"
+    "Trùng lặp: /sosanh <số biên nhận A> <số biên nhận B> — đối chiếu hai sáng kiến, đánh dấu đoạn trùng; "
+    "/trunglap <mã đợt> [excel] — các cặp nghi trùng lặp của đợt\n"
     "Tài liệu: /taidon <số biên nhận> — đơn M-02 (Word); /totrinh <mã đơn vị> [năm] — tờ trình M-01; "
     "/danhsachnam [năm] [mã đơn vị] — danh sách sáng kiến được công nhận (Excel)"
 )
-HELP_COUNCIL = "THÀNH VIÊN HỘI ĐỒNG\n/chamdiem — hồ sơ được phân công, chấm điểm và sửa phiếu chấm"
+HELP_COUNCIL = (
+    "THÀNH VIÊN HỘI ĐỒNG\n/chamdiem — hồ sơ được phân công, chấm điểm và sửa phiếu chấm\n"
+    "/sosanh <số biên nhận> — đối chiếu hồ sơ được phân công với sáng kiến bot đánh dấu là giống nó"
+)
 HELP_UNIT_HEAD = (
     "THỦ TRƯỞNG ĐƠN VỊ\n/donvi — sáng kiến của đơn vị, chỉ tiêu, số ngày đến hạn\n"
     "/totrinh [năm] — tờ trình M-01 đề nghị công nhận các sáng kiến của đơn vị\n"

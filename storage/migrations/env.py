@@ -6,9 +6,11 @@ from alembic import context
 from sqlmodel import SQLModel
 
 # Imported for their side effect: each registers its tables on SQLModel.metadata.
+import storage.duplicates
 import storage.linking
 import storage.models
-import storage.review  # noqa: F401
+import storage.review
+import storage.similarity_store  # noqa: F401
 
 connection = context.config.attributes.get("connection")
 if connection is None:
