@@ -24,6 +24,7 @@ from handlers.domain import (
     check_transition,
 )
 from handlers.store import StaleConversation
+from storage import hot_queries as hot
 from storage.campaigns import CampaignQueries
 from storage.duplicates import DuplicateQueries
 from storage.linking import LinkCodeQueries
@@ -35,7 +36,6 @@ from storage.models import (
     InitiativeRow,
     NoticeRow,
     PersonRow,
-    ProcessedEventRow,
     ReceiptCounterRow,
     RoleGrantRow,
     RoundRow,
@@ -104,12 +104,8 @@ class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries, DuplicateQueries
 
     # --- events and identities -------------------------------------------------------------------
     async def claim_event(self, channel: str, event_id: str) -> bool:
-        stmt = (
-            self._insert(ProcessedEventRow)
-            .values(channel=channel, event_id=event_id, processed_at=self._now())
-            .on_conflict_do_nothing()
-        )
-        result = await self.session.execute(stmt)
+        params = {"channel": channel, "event_id": event_id, "at": self._now()}
+        result = await self.session.execute(hot.CLAIM_EVENT[self.dialect], params)
         return bool(result.rowcount)
 
     async def identity(self, channel: str, external_id: str) -> Identity:
@@ -133,25 +129,8 @@ class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries, DuplicateQueries
 
     async def load_actor(self, channel: str, external_id: str) -> tuple[Identity, Person | None, Conversation]:
         """Identity, person and conversation in one round trip (the hot path of every event)."""
-        stmt = (
-            select(
-                IdentityRow.id,
-                IdentityRow.person_id,
-                PersonRow.full_name,
-                PersonRow.unit_id,
-                PersonRow.position,
-                PersonRow.phone,
-                ConversationRow.flow,
-                ConversationRow.state,
-                ConversationRow.version,
-                IdentityRow.unreachable_at,
-            )
-            .select_from(IdentityRow)
-            .outerjoin(PersonRow, PersonRow.id == IdentityRow.person_id)
-            .outerjoin(ConversationRow, ConversationRow.identity_id == IdentityRow.id)
-            .where(IdentityRow.channel == channel, IdentityRow.external_id == external_id)
-        )
-        row = (await self.session.execute(stmt)).one_or_none()
+        stmt, params = hot.ACTOR, {"channel": channel, "external_id": external_id}
+        row = (await self.session.execute(stmt, params)).one_or_none()
         if row is None:
             identity = await self.identity(channel, external_id)
             return identity, None, Conversation(identity_id=identity.id)
@@ -204,19 +183,17 @@ class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries, DuplicateQueries
                 )
                 .on_conflict_do_nothing()
             )
+            result = await self.session.execute(stmt)
         else:
-            stmt = (
-                update(ConversationRow)
-                .where(
-                    ConversationRow.identity_id == conversation.identity_id,
-                    ConversationRow.version == conversation.version,
-                )
-                .values(
-                    flow=conversation.flow, state=conversation.state, version=conversation.version + 1, updated_at=now
-                )
-                .execution_options(synchronize_session=False)
-            )
-        result = await self.session.execute(stmt)
+            params = {
+                "b_identity_id": conversation.identity_id,
+                "b_version": conversation.version,
+                "flow": conversation.flow,
+                "state": conversation.state,
+                "new_version": conversation.version + 1,
+                "updated_at": now,
+            }
+            result = await self.session.execute(hot.SAVE_CONVERSATION, params)
         if result.rowcount != 1:
             raise StaleConversation(conversation.identity_id)
         conversation.version += 1
@@ -231,7 +208,7 @@ class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries, DuplicateQueries
         return _unit(row) if row else None
 
     async def _roles(self, person_id: int) -> frozenset[Role]:
-        rows = await self.session.execute(select(RoleGrantRow.role).where(RoleGrantRow.person_id == person_id))
+        rows = await self.session.execute(hot.ROLES, {"person_id": person_id})
         return frozenset(Role(r) for r in rows.scalars())
 
     async def _person(self, row: PersonRow) -> Person:
@@ -326,16 +303,11 @@ class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries, DuplicateQueries
         return _initiative(row)
 
     async def initiative(self, initiative_id: int) -> Initiative | None:
-        row = await self.session.get(InitiativeRow, initiative_id, populate_existing=True)
+        row = (await self.session.execute(hot.INITIATIVE, {"b_id": initiative_id})).one_or_none()
         return _initiative(row) if row else None
 
     async def save_initiative_data(self, initiative_id: int, data: dict[str, Any], now: datetime) -> None:
-        await self.session.execute(
-            update(InitiativeRow)
-            .where(InitiativeRow.id == initiative_id)
-            .values(data=data, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        await self.session.execute(hot.SAVE_INITIATIVE_DATA, {"b_id": initiative_id, "data": data, "updated_at": now})
 
     async def initiatives_of(self, person_id: int) -> Sequence[Initiative]:
         rows = (
