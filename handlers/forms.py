@@ -135,7 +135,11 @@ class FormFlow(ABC):
                 if entry.skip_if and entry.skip_if(draft):
                     continue
                 value = draft.get(entry.name)
-                shown = T.EMPTY_VALUE if value in (None, "", []) else _truncate(entry.show(value))
+                if value in (None, "", []):
+                    # Answered with "skip" (the key is there) reads differently from not answered yet.
+                    shown = T.NONE_VALUE if entry.name in draft else T.EMPTY_VALUE
+                else:
+                    shown = _truncate(entry.show(value))
                 lines.append(f"• {entry.label}: {shown}")
             else:
                 items = draft.get(entry.name) or []
