@@ -6,12 +6,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from handlers.attachments import file_name, refusal, size_text, stored_entry
 from handlers.context import Context
 from handlers.parsing import ParseError, clean_text, is_yes, match_option
 from handlers.texts import common as T
 from handlers.texts import parsing as PT
+from handlers.texts import submission as S
 from handlers.types import AttachmentKind, Option
 
 KEEP = "__keep__"
@@ -124,9 +127,36 @@ class FormFlow(ABC):
     async def on_cancel(self, ctx: Context, draft: Draft) -> None:
         ctx.say(T.CANCELLED_DRAFT_KEPT)
 
+    # --- attachments (steps with collects_files) ---------------------------------------------------
+    def max_files(self, ctx: Context) -> int:
+        return ctx.config.max_attachments
+
+    def file_owner(self, ctx: Context) -> int:
+        """Who a stored file belongs to (0: nobody, e.g. a possibly anonymous sender)."""
+        return ctx.person.id if ctx.person else 0
+
+    def file_time(self, ctx: Context) -> datetime:
+        return ctx.now
+
     async def on_file(self, ctx: Context, draft: Draft, step: Step) -> None:
-        """Store an attachment the user sent at a collecting step."""
-        raise NotImplementedError
+        """Check and store a file the user sent at a collecting step; the step stays open for more."""
+        attachment = ctx.inbound.attachment
+        assert attachment is not None
+        files: list[dict[str, Any]] = list(draft.get(step.name) or [])
+        limit = ctx.config.max_attachment_bytes
+        problem = refusal(attachment, limit=limit, stored=len(files), max_files=self.max_files(ctx))
+        if problem is not None or attachment.content is None:
+            ctx.say(problem or "")
+            await self._ask(ctx, draft)
+            return
+        name, size = file_name(attachment), len(attachment.content)
+        key = await ctx.files.put(attachment.content)
+        file_id = await ctx.store.add_attachment(
+            self.file_owner(ctx), name, attachment.mime_type, size, key, self.file_time(ctx)
+        )
+        draft[step.name] = [*files, stored_entry(file_id, name, size)]
+        await self.save_draft(ctx, draft)
+        ctx.say(S.FILE_RECEIVED.format(name=name, size=size_text(size)), [Option(DONE, T.FILES_DONE)])
 
     def summary_text(self, ctx: Context, draft: Draft) -> str:
         lines = [self.form.summary_title, ""]

@@ -4,6 +4,7 @@ work at every step; restarts, redeliveries and concurrent writers change nothing
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -222,3 +223,22 @@ async def test_unregistered_user_is_asked_to_register_first(app: App) -> None:
     chat = Chat(app.core.handle, "555")
     await chat.say("/moi")
     assert "cần đăng ký" in chat.text and "Họ và tên" in chat.text
+
+
+async def test_attachments_are_checked_and_kept(app: App) -> None:
+    chat = Chat(app.core.handle)
+    await play(chat, REGISTRATION_SCRIPT + WIZARD_SCRIPT[:20])
+    assert "Tài liệu đính kèm" in chat.text
+    await chat.send_file("virus.exe", b"MZ")
+    assert "chỉ nhận ảnh, PDF, Word hoặc Excel" in chat.text and "Tài liệu đính kèm" in chat.text
+    await chat.send_file("to.pdf", b"", size=50 * 1024 * 1024)
+    assert "quá lớn (50,0 MB)" in chat.text and "10,0 MB" in chat.text
+    for i in range(10):
+        await chat.send_file(f"tep-{i}.pdf", f"%PDF {i}".encode())
+        assert f"Đã nhận tệp «tep-{i}.pdf»" in chat.text
+    await chat.send_file("tep-11.pdf", b"%PDF 11")
+    assert "Đã đủ 10 tệp" in chat.text
+    await chat.press("Xong")
+    data = await draft_data(app)
+    assert [f["name"] for f in data["attachments"]] == [f"tep-{i}.pdf" for i in range(10)]
+    assert await app.files.get(hashlib.sha256(b"%PDF 3").hexdigest()) == b"%PDF 3"

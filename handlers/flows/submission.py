@@ -6,11 +6,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from handlers.attachments import size_text
 from handlers.catalogue import FIELDS, SOLUTION_TYPES, field_label, solution_type_label
 from handlers.context import Context
 from handlers.domain import Initiative, LatePolicy, Round, Sector, Status, receipt_number
 from handlers.duplicates import NOTE_FIELD, caution_text
-from handlers.forms import DONE, YES, Draft, Form, FormFlow, Group, Step
+from handlers.forms import YES, Draft, Form, FormFlow, Group, Step
 from handlers.parsing import (
     format_date,
     format_money,
@@ -24,18 +25,15 @@ from handlers.parsing import (
     require_text,
 )
 from handlers.rounds import ensure_default_campaign, pick_round
-from handlers.texts import common as C
 from handlers.texts import duplicates as D
 from handlers.texts import submission as T
 from handlers.texts.status import status_label
 from handlers.transitions import change_status
-from handlers.types import AttachmentKind, Option
+from handlers.types import Option
 
 SHORT = 200
 MEDIUM = 1000
 LONG = 3500
-
-ALLOWED_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".heic", ".webp")
 
 
 # --- parsers: typed text → JSON-ready value --------------------------------------------------------
@@ -124,7 +122,7 @@ def _shares_prompt(ctx: Context, draft: Draft) -> str:
 
 
 def _attachments_prompt(ctx: Context, draft: Draft) -> str:
-    return T.P_ATTACHMENTS.format(limit=_size(ctx.config.max_attachment_bytes))
+    return T.P_ATTACHMENTS.format(limit=size_text(ctx.config.max_attachment_bytes))
 
 
 def _recipient_options(ctx: Context, draft: Draft) -> list[Option]:
@@ -139,12 +137,6 @@ def _first_applied_warning(value: str, ctx: Context, draft: Draft) -> str | None
     if applied < ctx.today - timedelta(days=365):
         return T.WARN_FIRST_APPLIED_OLD.format(date=format_date(applied))
     return None
-
-
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
-    return f"{max(1, round(n / 1024))} KB"
 
 
 def _person_steps(
@@ -328,36 +320,6 @@ class SubmissionFlow(FormFlow):
     async def start(self, ctx: Context, initiative: Initiative, intro: str) -> None:
         await self.begin(ctx, dict(initiative.data), intro=intro)
         ctx.conversation.state["initiative_id"] = initiative.id
-
-    async def on_file(self, ctx: Context, draft: Draft, step: Step) -> None:
-        attachment = ctx.inbound.attachment
-        assert attachment is not None
-        files: list[dict[str, Any]] = list(draft.get("attachments") or [])
-        name = attachment.file_name or ("anh.jpg" if attachment.kind == AttachmentKind.PHOTO else "tep")
-        limit = ctx.config.max_attachment_bytes
-        accepted = attachment.kind == AttachmentKind.PHOTO or (
-            attachment.kind == AttachmentKind.DOCUMENT and name.lower().endswith(ALLOWED_EXTENSIONS)
-        )
-        if not accepted:
-            ctx.say(T.FILE_TYPE_REFUSED.format(name=name))
-        elif attachment.size > limit or (attachment.content is not None and len(attachment.content) > limit):
-            ctx.say(T.FILE_TOO_BIG.format(name=name, size=_size(attachment.size), limit=_size(limit)))
-        elif attachment.content is None:
-            ctx.say(T.FILE_UNREADABLE)
-        elif len(files) >= ctx.config.max_attachments:
-            ctx.say(T.FILE_TOO_MANY.format(limit=ctx.config.max_attachments))
-        else:
-            key = await ctx.files.put(attachment.content)
-            size = len(attachment.content)
-            file_id = await ctx.store.add_attachment(
-                ctx.person.id if ctx.person else 0, name, attachment.mime_type, size, key, ctx.now
-            )
-            files.append({"id": file_id, "name": name, "size": size})
-            draft["attachments"] = files
-            await self.save_draft(ctx, draft)
-            ctx.say(T.FILE_RECEIVED.format(name=name, size=_size(size)), [Option(DONE, C.FILES_DONE)])
-            return
-        await self.resume(ctx)
 
     async def caution(self, ctx: Context, draft: Draft) -> str | None:
         """Near copies of initiatives on file (every year, every unit, imported older ones), before filing."""

@@ -7,11 +7,12 @@ references, so even the sender's own rows do not tie them to an anonymous sugges
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from handlers.attachments import size_text
 from handlers.context import Command, Context
 from handlers.domain import Role
-from handlers.flows.submission import ALLOWED_EXTENSIONS
 from handlers.flows.suggestion_bank import SuggestionBankFlow
 from handlers.flows.suggestion_desk import SuggestionDeskFlow, detail_blocks
 from handlers.flows.suggestion_rules import StaleSuggestion, Suggestion, start_of_local_day
@@ -25,12 +26,11 @@ from handlers.flows.suggestion_service import (
     sealer_for,
     sent_today,
 )
-from handlers.forms import DONE, Draft, Form, FormFlow, Step
+from handlers.forms import Draft, Form, FormFlow, Step
 from handlers.parsing import ParseError, format_date, is_yes, match_option, require_text
 from handlers.texts import common as C
-from handlers.texts import submission as S
 from handlers.texts import suggestion as T
-from handlers.types import AttachmentKind, Option
+from handlers.types import Option
 
 NAMED = "named"
 ANONYMOUS = "anonymous"
@@ -61,14 +61,8 @@ def _content(text: str, ctx: Context, draft: Draft) -> str:
     return require_text(text, max_len=settings.max_length, min_len=settings.min_length)
 
 
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
-    return f"{max(1, round(n / 1024))} KB"
-
-
 def _files_prompt(ctx: Context, draft: Draft) -> str:
-    return T.P_FILES.format(n=ctx.config.suggestions.max_files, limit=_size(ctx.config.max_attachment_bytes))
+    return T.P_FILES.format(n=ctx.config.suggestions.max_files, limit=size_text(ctx.config.max_attachment_bytes))
 
 
 def _show_files(value: list[dict[str, Any]]) -> str:
@@ -150,36 +144,14 @@ class SuggestionSendFlow(FormFlow):
     async def on_cancel(self, ctx: Context, draft: Draft) -> None:
         ctx.say(T.CANCELLED)
 
-    async def on_file(self, ctx: Context, draft: Draft, step: Step) -> None:
-        attachment = ctx.inbound.attachment
-        assert attachment is not None
-        files: list[dict[str, Any]] = list(draft.get("attachments") or [])
-        name = attachment.file_name or ("anh.jpg" if attachment.kind == AttachmentKind.PHOTO else "tep")
-        limit = ctx.config.max_attachment_bytes
-        accepted = attachment.kind == AttachmentKind.PHOTO or (
-            attachment.kind == AttachmentKind.DOCUMENT and name.lower().endswith(ALLOWED_EXTENSIONS)
-        )
-        if not accepted:
-            ctx.say(S.FILE_TYPE_REFUSED.format(name=name))
-        elif attachment.size > limit or (attachment.content is not None and len(attachment.content) > limit):
-            ctx.say(S.FILE_TOO_BIG.format(name=name, size=_size(attachment.size), limit=_size(limit)))
-        elif attachment.content is None:
-            ctx.say(S.FILE_UNREADABLE)
-        elif len(files) >= ctx.config.suggestions.max_files:
-            ctx.say(T.FILE_TOO_MANY.format(limit=ctx.config.suggestions.max_files))
-        else:
-            key = await ctx.files.put(attachment.content)
-            size = len(attachment.content)
-            # No owner and only the day: the sender may still choose to send anonymously.
-            file_id = await ctx.store.add_attachment(
-                0, name, attachment.mime_type, size, key, start_of_local_day(ctx.now, ctx.config.timezone)
-            )
-            files.append({"id": file_id, "name": name, "size": size})
-            draft["attachments"] = files
-            await self.save_draft(ctx, draft)
-            ctx.say(S.FILE_RECEIVED.format(name=name, size=_size(size)), [Option(DONE, C.FILES_DONE)])
-            return
-        await self.resume(ctx)
+    def max_files(self, ctx: Context) -> int:
+        return ctx.config.suggestions.max_files
+
+    def file_owner(self, ctx: Context) -> int:
+        return 0  # no owner: the sender may still choose to send anonymously
+
+    def file_time(self, ctx: Context) -> datetime:
+        return start_of_local_day(ctx.now, ctx.config.timezone)  # only the day, for the same reason
 
     async def complete(self, ctx: Context, draft: Draft) -> bool:
         person = ctx.person
