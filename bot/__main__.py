@@ -50,11 +50,14 @@ async def _run(app: App) -> None:
         log.info("no TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN configured: running the console channel")
         await _console(app, "1")
         return
-    from bot.runner import run_channels
+    from bot.runner import ConfigurationError, run_channels
 
     await app.prepare()
     try:
         await run_channels(app, channels)
+    except ConfigurationError as error:
+        log.error("cannot start: %s", error)
+        raise SystemExit(2) from None
     finally:
         await app.close()
 

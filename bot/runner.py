@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import httpx
 from aiohttp import web
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import App
 from bot.console import ConsoleChannel
@@ -100,9 +101,19 @@ async def _start_telegram(app: App, router: OutgoingRouter, runtime: Runtime) ->
             return web.Response(status=status)
 
         runtime.routes.append((TELEGRAM_WEBHOOK_PATH, hook))
-        await channel.start_webhook(_webhook_url(settings, TELEGRAM_WEBHOOK_PATH), secret)
-    else:
-        await channel.start_polling()
+    try:
+        if settings.telegram_mode == "webhook":
+            await channel.start_webhook(_webhook_url(settings, TELEGRAM_WEBHOOK_PATH), secret)
+        else:
+            await channel.start_polling()
+    except InvalidToken as error:
+        raise ConfigurationError(
+            "Telegram refused TELEGRAM_BOT_TOKEN (401): check the token from @BotFather"
+        ) from error
+    except NetworkError as error:
+        raise ConfigurationError(
+            f"cannot reach the Telegram Bot API ({type(error).__name__}); check TELEGRAM_API_BASE_URL and the network"
+        ) from error
     log.info("Telegram channel running (%s)", settings.telegram_mode)
 
 

@@ -10,10 +10,11 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.runner import Runtime, run_channels
+from bot.runner import ConfigurationError, Runtime, run_channels
 from bot.settings import Settings
 from storage.models import IdentityRow, InitiativeRow
 from tests.fakes.telegram_api import FakeTelegram
@@ -237,3 +238,25 @@ async def test_webhooks_for_both_platforms_on_one_server(
             assert len(await submitted(app)) == 2
         finally:
             await stop(app, runtime, task)
+
+
+async def test_a_refused_telegram_token_stops_with_a_clear_error(
+    settings: Settings, clock: Clock, database_url: tuple[str, dict], caplog: pytest.LogCaptureFixture
+) -> None:
+    async with FakeTelegram() as telegram:
+        configured = configure(
+            settings,
+            {
+                "telegram_bot_token": "999:not-the-right-token",
+                "telegram_api_base_url": telegram.base_url,
+                "telegram_file_base_url": telegram.base_file_url,
+            },
+        )
+        app = App(configured, clock=clock, engine_kwargs=database_url[1])
+        await app.prepare()
+        try:
+            with pytest.raises(ConfigurationError, match="refused TELEGRAM_BOT_TOKEN") as caught:
+                await run_channels(app, ["telegram"], Runtime())
+        finally:
+            await app.close()
+    assert "not-the-right-token" not in str(caught.value) and "not-the-right-token" not in caplog.text
