@@ -125,9 +125,10 @@ class TelegramChannel:
         Raises ``telegram.error.TelegramError`` when Telegram refuses, e.g. ``Forbidden`` when the user
         blocked the bot, so a caller such as the reminder sweeper can decide whether to retry.
         """
-        await self._send_to_chat(int(user_id), reply)
+        # A public channel may be named by its @username instead of its numeric id.
+        await self._send_to_chat(int(user_id) if user_id.lstrip("-").isdigit() else user_id, reply)
 
-    async def _send_to_chat(self, chat_id: int, reply: Reply) -> None:
+    async def _send_to_chat(self, chat_id: int | str, reply: Reply) -> None:
         markup = _keyboard(reply.options)
         if reply.document is not None:
             await self._send_with_document(chat_id, reply, markup)
@@ -139,7 +140,7 @@ class TelegramChannel:
             last = index == len(chunks) - 1
             await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
 
-    async def _send_with_document(self, chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None) -> None:
+    async def _send_with_document(self, chat_id: int | str, reply: Reply, markup: InlineKeyboardMarkup | None) -> None:
         document = reply.document
         assert document is not None
         caption: str | None = reply.text if reply.text.strip() else None
