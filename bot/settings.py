@@ -70,7 +70,11 @@ class Settings(BaseSettings):
     document_link_ttl_hours: float = Field(default=24, gt=0, le=24 * 30)
 
     @field_validator(
-        "telegram_bot_token", "zalo_bot_token", "telegram_webhook_secret", "zalo_webhook_secret", "seed_file",
+        "telegram_bot_token",
+        "zalo_bot_token",
+        "telegram_webhook_secret",
+        "zalo_webhook_secret",
+        "seed_file",
         mode="before",
     )
     @classmethod

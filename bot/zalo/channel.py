@@ -31,12 +31,9 @@ logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MIN_SECRET_LENGTH, MAX_SECRET_LENGTH = 8, 256
 
-APOLOGY = (
-    "Xin lỗi, hệ thống đang gặp sự cố. Những gì Anh/Chị đã nhập vẫn được lưu; vui lòng thử lại sau ít phút."
-)
+APOLOGY = "Xin lỗi, hệ thống đang gặp sự cố. Những gì Anh/Chị đã nhập vẫn được lưu; vui lòng thử lại sau ít phút."
 DOCUMENT_NOTICE = (
-    "Tài liệu «{file_name}» không gửi được qua Zalo; Anh/Chị vui lòng xem trên Telegram "
-    "hoặc liên hệ thư ký hội đồng."
+    "Tài liệu «{file_name}» không gửi được qua Zalo; Anh/Chị vui lòng xem trên Telegram hoặc liên hệ thư ký hội đồng."
 )
 UNAUTHORIZED_LOG = "Zalo từ chối token (401): kiểm tra ZALO_BOT_TOKEN. Dừng nhận tin nhắn Zalo."
 

@@ -87,9 +87,7 @@ class ZaloClient:
 
     async def get_updates(self, timeout: int = 30) -> dict[str, Any] | None:
         """One update, or None when the long poll ended idle (HTTP 408) or the answer held nothing."""
-        result = await self._call(
-            "getUpdates", {"timeout": timeout}, read_timeout=timeout + POLL_GRACE, idle_ok=True
-        )
+        result = await self._call("getUpdates", {"timeout": timeout}, read_timeout=timeout + POLL_GRACE, idle_ok=True)
         return result if isinstance(result, dict) and result else None
 
     async def send_message(self, chat_id: str, text: str) -> dict[str, Any]:
@@ -154,12 +152,8 @@ class ZaloClient:
             return min(max(err.retry_after, 0.0), MAX_BACKOFF)
         return min(self._backoff_base * 2**attempt, MAX_BACKOFF)
 
-    async def _attempt(
-        self, method: str, payload: dict[str, Any], read_timeout: float | None, idle_ok: bool
-    ) -> Any:
-        timeout = (
-            httpx.USE_CLIENT_DEFAULT if read_timeout is None else httpx.Timeout(read_timeout, connect=10)
-        )
+    async def _attempt(self, method: str, payload: dict[str, Any], read_timeout: float | None, idle_ok: bool) -> Any:
+        timeout = httpx.USE_CLIENT_DEFAULT if read_timeout is None else httpx.Timeout(read_timeout, connect=10)
         try:
             response = await self._http.post(self._url(method), json=payload, timeout=timeout)
         except httpx.TransportError as exc:
