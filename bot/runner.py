@@ -19,6 +19,7 @@ from bot.console import ConsoleChannel
 from bot.public_page import public_routes
 from bot.senders import Senders
 from bot.settings import Settings
+from bot.zalo.channel import ZaloChannel, webhook_handler
 from bot.zalo.client import ZaloClient
 from bot.zalo.photos import PhotoFetcher
 from handlers.ports import HandleFn
@@ -62,6 +63,8 @@ class Runtime:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     senders: Senders = field(default_factory=Senders)
+    # Why a channel gave up on its own (e.g. a refused token): the bot then stops with this message.
+    failure: str | None = None
 
 
 def _webhook_url(settings: Settings, path: str) -> str:
@@ -118,8 +121,6 @@ async def _start_telegram(app: App, router: OutgoingRouter, runtime: Runtime) ->
 
 
 async def _start_zalo(app: App, router: OutgoingRouter, runtime: Runtime) -> None:
-    from bot.zalo.channel import ZaloChannel, webhook_handler
-
     settings = app.settings
     assert settings.zalo_bot_token is not None
     client = ZaloClient(settings.zalo_bot_token.get_secret_value(), base_url=settings.zalo_api_base_url)
@@ -132,8 +133,15 @@ async def _start_zalo(app: App, router: OutgoingRouter, runtime: Runtime) -> Non
         runtime.routes.append((ZALO_WEBHOOK_PATH, webhook_handler(channel, secret)))
         await channel.start_webhook(_webhook_url(settings, ZALO_WEBHOOK_PATH), secret)
     else:
-        runtime.tasks.append(asyncio.create_task(channel.poll_forever(runtime.stop)))
+        runtime.tasks.append(asyncio.create_task(_poll_zalo(channel, runtime)))
     log.info("Zalo channel running (%s)", settings.zalo_mode)
+
+
+async def _poll_zalo(channel: ZaloChannel, runtime: Runtime) -> None:
+    await channel.poll_forever(runtime.stop)
+    if not runtime.stop.is_set():  # polling only gives up by itself when Zalo refuses the token
+        runtime.failure = "Zalo refused ZALO_BOT_TOKEN (401): check the token in the Zalo Bot Creator"
+        runtime.stop.set()
 
 
 async def _health(_: web.Request) -> web.Response:
@@ -177,6 +185,8 @@ async def run_channels(app: App, channels: list[str], runtime: Runtime | None = 
             runtime.tasks.append(asyncio.create_task(_until_eof(console, runtime.stop)))
         app.start_scheduler(runtime.senders)
         await runtime.stop.wait()
+        if runtime.failure is not None:
+            raise ConfigurationError(runtime.failure)
     finally:
         await app.stop_scheduler()
         runtime.stop.set()

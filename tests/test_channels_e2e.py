@@ -260,3 +260,18 @@ async def test_a_refused_telegram_token_stops_with_a_clear_error(
         finally:
             await app.close()
     assert "not-the-right-token" not in str(caught.value) and "not-the-right-token" not in caplog.text
+
+
+async def test_a_refused_zalo_token_stops_the_bot_with_a_clear_error(
+    settings: Settings, clock: Clock, database_url: tuple[str, dict], caplog: pytest.LogCaptureFixture
+) -> None:
+    async with FakeZalo("the-real-zalo-token") as zalo:
+        configured = configure(settings, {"zalo_bot_token": ZALO_TOKEN, "zalo_api_base_url": zalo.base_url})
+        app = App(configured, clock=clock, engine_kwargs=database_url[1])
+        await app.prepare()
+        try:
+            with pytest.raises(ConfigurationError, match="refused ZALO_BOT_TOKEN"):
+                await asyncio.wait_for(run_channels(app, ["zalo"], Runtime()), timeout=15)
+        finally:
+            await app.close()
+    assert ZALO_TOKEN not in caplog.text
