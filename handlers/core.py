@@ -11,7 +11,7 @@ from handlers.context import Command, Context, FlowConfig
 from handlers.domain import Role
 from handlers.flows.admin import change_role
 from handlers.flows.linking import link_command
-from handlers.flows.menu import MenuFlow
+from handlers.flows.menu import MenuFlow, RoleEntries
 from handlers.flows.mine import MineFlow
 from handlers.flows.notice_commands import ALIASES as NOTICE_ALIASES
 from handlers.flows.notice_commands import COMMANDS as NOTICE_COMMANDS
@@ -95,7 +95,7 @@ class Core:
         self.submission = SubmissionFlow()
         self.mine = MineFlow(self.submission)
         self.suggestions = Suggestions()
-        self.menu = MenuFlow(self.submission, self.mine, self.suggestions)
+        self.menu = MenuFlow(self.submission, self.mine, [RoleEntries(self._run_command), self.suggestions])
         self.flows = {
             self.registration.name: self.registration,
             self.submission.name: self.submission,
@@ -163,6 +163,11 @@ class Core:
             await self.menu.handle(ctx)
         else:
             await flow.handle(ctx)
+
+    async def _run_command(self, ctx: Context, name: str) -> None:
+        """A menu button that stands for a command: run it as if it had been typed."""
+        ctx.command = Command(name)
+        await self._command(ctx, ctx.command)
 
     async def _command(self, ctx: Context, command: Command) -> None:
         flow = self.flows.get(ctx.conversation.flow or "")

@@ -78,3 +78,26 @@ async def test_admin_grants_a_role_and_staff_cannot(app: App) -> None:
     assert "Không có vai trò «vua»" in admin.text
     await admin.say(f"/thuquyen {staff_id} thuky")
     assert "Đã thu hồi" in admin.text
+
+
+async def test_role_buttons_in_the_main_menu_run_their_commands(app: App, tmp_path: Path) -> None:
+    seed = tmp_path / "roles.yaml"
+    seed.write_text(
+        "people:\n  - {name: Lê Thị Hồng, unit: P-NV, position: Chuyên viên, roles: [secretariat],"
+        " console_id: '801'}\n  - {name: Phạm Văn Minh, unit: UBND-BS, position: Chủ tịch, roles: [unit_head],"
+        " console_id: '802'}\n",
+        encoding="utf-8",
+    )
+    await app.seed(seed)
+    secretary, head, staff = Chat(app.core.handle, "801"), Chat(app.core.handle, "802"), Chat(app.core.handle, "803")
+    await secretary.say("/menu")
+    assert "Hồ sơ chờ kiểm tra (thư ký)" in secretary.options
+    await secretary.press("Tổng quan đợt xét")
+    assert "Đợt I" in secretary.text
+    await head.say("/menu")
+    assert "Sáng kiến của đơn vị (thủ trưởng)" in head.options and "Hồ sơ chờ kiểm tra (thư ký)" not in head.options
+    await head.press("Sáng kiến của đơn vị")
+    assert "UBND phường Bắc Sơn" in head.text
+    for answer in ["/start", "Nhân Viên", "Nội vụ", "Chuyên viên", "bỏ qua", "1", "/menu"]:
+        await staff.say(answer)
+    assert not any("(thư ký)" in o or "(thủ trưởng)" in o for o in staff.options)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from handlers.context import Context
-from handlers.domain import Initiative, Status
+from handlers.domain import Initiative, Role, Status
 from handlers.flows.mine import MineFlow
 from handlers.flows.submission import SubmissionFlow, new_draft
 from handlers.parsing import match_option
@@ -31,10 +32,10 @@ class MenuEntries(Protocol):
 class MenuFlow:
     name = "menu"
 
-    def __init__(self, submission: SubmissionFlow, mine: MineFlow, extra: MenuEntries | None = None) -> None:
+    def __init__(self, submission: SubmissionFlow, mine: MineFlow, extras: Sequence[MenuEntries] = ()) -> None:
         self.submission = submission
         self.mine = mine
-        self.extra = extra
+        self.extras = list(extras)
 
     async def _drafts(self, ctx: Context) -> list[Initiative]:
         assert ctx.person is not None
@@ -50,7 +51,7 @@ class MenuFlow:
             *resume,
             Option(NEW, C.MENU_NEW),
             Option(MINE, C.MENU_MINE),
-            *(await self.extra.menu_options(ctx) if self.extra else []),
+            *[option for extra in self.extras for option in await extra.menu_options(ctx)],
             Option(PROFILE, C.MENU_PROFILE),
             Option(HELP, C.MENU_HELP),
         ]
@@ -74,8 +75,9 @@ class MenuFlow:
         await self.act(ctx, chosen.value)
 
     async def act(self, ctx: Context, value: str) -> None:
-        if self.extra is not None and await self.extra.act(ctx, value):
-            return
+        for extra in self.extras:
+            if await extra.act(ctx, value):
+                return
         if value.startswith(RESUME_PREFIX):
             await self.resume_draft(ctx, int(value.removeprefix(RESUME_PREFIX)))
         elif value == NEW:
@@ -126,3 +128,33 @@ class MenuFlow:
                 roles=", ".join(roles),
             )
         )
+
+
+# Role entries: a button for each role's main command, so nobody has to remember it.
+ROLE_ENTRIES: tuple[tuple[Role, str, str], ...] = (
+    (Role.SECRETARIAT, "hoso", C.MENU_DOSSIERS),
+    (Role.SECRETARIAT, "tongquan", C.MENU_OVERVIEW),
+    (Role.COUNCIL, "chamdiem", C.MENU_SCORING),
+    (Role.UNIT_HEAD, "donvi", C.MENU_UNIT),
+    (Role.SECRETARIAT, "thuky", C.MENU_ROLE_COMMANDS),
+)
+COMMAND_PREFIX = "cmd:"
+
+
+class RoleEntries:
+    """Main-menu buttons for the secretariat, council members and unit heads; each runs a command."""
+
+    def __init__(self, run_command: Callable[[Context, str], Awaitable[None]]) -> None:
+        self.run_command = run_command
+
+    async def menu_options(self, ctx: Context) -> list[Option]:
+        person = ctx.person
+        if person is None:
+            return []
+        return [Option(COMMAND_PREFIX + command, label) for role, command, label in ROLE_ENTRIES if person.has(role)]
+
+    async def act(self, ctx: Context, value: str) -> bool:
+        if not value.startswith(COMMAND_PREFIX):
+            return False
+        await self.run_command(ctx, value.removeprefix(COMMAND_PREFIX))
+        return True
