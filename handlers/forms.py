@@ -138,6 +138,10 @@ class FormFlow(ABC):
     def file_time(self, ctx: Context) -> datetime:
         return ctx.now
 
+    def prepare_file(self, content: bytes, name: str) -> bytes:
+        """The bytes to store (a form may remove metadata first)."""
+        return content
+
     async def on_file(self, ctx: Context, draft: Draft, step: Step) -> None:
         """Check and store a file the user sent at a collecting step; the step stays open for more."""
         attachment = ctx.inbound.attachment
@@ -149,8 +153,10 @@ class FormFlow(ABC):
             ctx.say(problem or "")
             await self._ask(ctx, draft)
             return
-        name, size = file_name(attachment), len(attachment.content)
-        key = await ctx.files.put(attachment.content)
+        name = file_name(attachment)
+        content = self.prepare_file(attachment.content, name)
+        size = len(content)
+        key = await ctx.files.put(content)
         file_id = await ctx.store.add_attachment(
             self.file_owner(ctx), name, attachment.mime_type, size, key, self.file_time(ctx)
         )

@@ -27,6 +27,7 @@ from handlers.flows.suggestion_service import (
     sent_today,
 )
 from handlers.forms import Draft, Form, FormFlow, Step
+from handlers.metadata import scrub
 from handlers.parsing import ParseError, format_date, is_yes, match_option, require_text
 from handlers.texts import common as C
 from handlers.texts import suggestion as T
@@ -152,6 +153,9 @@ class SuggestionSendFlow(FormFlow):
 
     def file_time(self, ctx: Context) -> datetime:
         return start_of_local_day(ctx.now, ctx.config.timezone)  # only the day, for the same reason
+
+    def prepare_file(self, content: bytes, name: str) -> bytes:
+        return scrub(content, name)  # photo EXIF and document author fields could name the sender
 
     async def complete(self, ctx: Context, draft: Draft) -> bool:
         person = ctx.person
