@@ -147,6 +147,9 @@ async def test_a_near_copy_is_caught_explained_flagged_and_compared(app: App, cl
     copy = await initiative(app, "SK-2026-0002")
     original = await initiative(app, "SK-2026-0001")
     assert copy.data["difference_note"] == explanation
+    await copier.say("/cuatoi")
+    await copier.press("SK-2026-0002")
+    assert f"Giải thích điểm khác biệt với sáng kiến tương tự: {explanation}" in copier.text
     [(flagged, match, score)] = await flags(app)
     assert (flagged, match) == (copy.id, original.id) and score >= 0.5
 

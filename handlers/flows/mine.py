@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.domain import Initiative, Status, can_withdraw
+from handlers.duplicates import NOTE_FIELD
 from handlers.flows.submission import SUBMISSION_FORM, SubmissionFlow
 from handlers.parsing import format_date, match_option
 from handlers.texts import common as C
@@ -121,11 +122,13 @@ class MineFlow:
                 if chosen
                 else "",
             )
-        return (
+        text = (
             header
             + "\n"
             + self.submission.summary_text(ctx, initiative.data).replace(SUBMISSION_FORM.summary_title, "", 1).strip()
         )
+        note = initiative.data.get(NOTE_FIELD)
+        return text + "\n" + T.DIFFERENCE_NOTE.format(note=note) if note else text
 
     async def _on_detail(self, ctx: Context) -> None:
         state = ctx.conversation.state

@@ -22,3 +22,4 @@ CANNOT_WITHDRAW = "Đơn này đang được xét nên không thể rút. Vui l�
 HEADER = "Số biên nhận: {receipt}\nTrạng thái: {status}\nNộp lúc: {submitted}\nĐợt: {round}\n"
 HEADER_DRAFT = "Bản nháp, sửa lần cuối {updated}\n"
 NOT_FOUND = "Không tìm thấy sáng kiến này."
+DIFFERENCE_NOTE = "• Giải thích điểm khác biệt với sáng kiến tương tự: {note}"
