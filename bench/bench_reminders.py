@@ -23,10 +23,10 @@ from sqlalchemy import func, insert, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import App
+from bot.intake.dispatcher import IncomingEvent
 from bot.senders import Senders
 from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
-from handlers.types import Inbound, Result
 from storage.database import create_engine
 from storage.models import IdentityRow, NoticeRow, PersonRow, UnitRow
 from tests.fakes.telegram_api import FakeTelegram
@@ -35,8 +35,9 @@ RATE = 30
 FIRST_CHAT = 500_000_000
 
 
-async def ignore(inbound: Inbound) -> Result:
-    return Result()
+async def ignore(channel: str, events: list[IncomingEvent]) -> int:
+    """Receives nothing: the bench only sends."""
+    return 0
 
 
 async def _fill(app: App, n: int) -> None:
@@ -85,7 +86,7 @@ async def _run(url: str, engine_kwargs: dict, n: int, inject: int | None) -> Non
         await _fill(app, n)
         async with FakeTelegram(global_rate=RATE, inject_429_every=inject) as fake:
             channel = TelegramChannel(fake.token, ignore, base_url=fake.base_url, base_file_url=fake.base_file_url)
-            await channel.application.initialize()
+            await channel.initialize()
             sweeper = app.reminder_service(Senders().telegram(channel)).sweeper
             start = time.perf_counter()
             while True:
@@ -103,7 +104,7 @@ async def _run(url: str, engine_kwargs: dict, n: int, inject: int | None) -> Non
                 # Notices put back after a flood wait: the interval job would come back for them.
                 await asyncio.sleep(0.2)
             elapsed = time.perf_counter() - start
-            await channel.application.shutdown()
+            await channel.stop()
             delivered = Counter(entry.chat_id for entry in fake.log if entry.method == "sendMessage")
         async with app.database.unit_of_work() as store:
             statuses = Counter(

@@ -11,8 +11,6 @@ import sys
 from pathlib import Path
 
 from bot.app import App
-from bot.console import ConsoleChannel
-from bot.senders import Senders
 from bot.settings import Settings
 from storage.legacy_import import LegacyFileError, problems_text
 
@@ -35,26 +33,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _console(app: App, user: str) -> None:
-    await app.prepare()
-    console = ConsoleChannel(app.core.handle, user, max_attachment_bytes=app.config.max_attachment_bytes)
-    app.start_scheduler(Senders().console(console.out))
-    try:
-        await console.run()
-    finally:
-        await app.close()
+    await _run(app, ["console"], user)
 
 
-async def _run(app: App) -> None:
-    channels = app.settings.enabled_channels()
+async def _run(app: App, channels: list[str] | None = None, user: str = "1") -> None:
+    from bot.runner import ConfigurationError, Runtime, run_channels
+
+    channels = channels or app.settings.enabled_channels()
     if channels == ["console"]:
         log.info("no TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN configured: running the console channel")
-        await _console(app, "1")
-        return
-    from bot.runner import ConfigurationError, run_channels
-
     await app.prepare()
     try:
-        await run_channels(app, channels)
+        await run_channels(app, channels, Runtime(console_user=user))
     except ConfigurationError as error:
         log.error("cannot start: %s", error)
         raise SystemExit(2) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -114,9 +114,13 @@ class App:
                 await store.index_initiative(initiative.id, *indexed_text(initiative.data))
         return len(filed)
 
-    def reminder_service(self, sender: Sender, sources: Sequence[ReminderSource] | None = None) -> ReminderService:
-        """The planner and sweeper over this app's database (``sources``: default ``self.reminder_sources``)."""
-        sweeper = Sweeper(SqlNoticeQueue(self.database), self.database.unit_of_work, sender, self.clock)
+    def reminder_service(
+        self, sender: Sender, sources: Sequence[ReminderSource] | None = None, worker: str | None = None
+    ) -> ReminderService:
+        """The planner and sweeper over this app's database (``sources``: default ``self.reminder_sources``).
+        ``worker``: the process's heartbeat id (the intake's), so its claims are taken over soon after it dies."""
+        queue = SqlNoticeQueue(self.database, timedelta(seconds=self.settings.intake_stale_seconds))
+        sweeper = Sweeper(queue, self.database.unit_of_work, sender, self.clock, worker=worker)
         return ReminderService(
             self.database.unit_of_work,
             Planner(self.config, self.reminder_sources if sources is None else sources),
@@ -125,10 +129,12 @@ class App:
             interval_seconds=self.settings.reminder_interval_seconds,
         )
 
-    def start_scheduler(self, sender: Sender, sources: Sequence[ReminderSource] | None = None) -> ReminderService:
+    def start_scheduler(
+        self, sender: Sender, sources: Sequence[ReminderSource] | None = None, worker: str | None = None
+    ) -> ReminderService:
         """Start reminders and notices once the channels can send (call from within the event loop)."""
         if self.reminders is None:
-            self.reminders = self.reminder_service(sender, sources)
+            self.reminders = self.reminder_service(sender, sources, worker)
             self.reminders.start()
         return self.reminders
 

@@ -10,7 +10,7 @@ import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from bot.render import render_plain
 from handlers.types import Reply
@@ -39,8 +39,12 @@ class Senders:
         self._by_channel[channel] = send
         return self
 
-    def telegram(self, channel: TelegramChannel, per_second: int = TELEGRAM_RATE) -> Senders:
-        return self.add("telegram", paced(telegram_send(channel.send), Pacer(per_second)))
+    def telegram(
+        self, channel: TelegramChannel, per_second: int = TELEGRAM_RATE, budget: Budget | None = None
+    ) -> Senders:
+        """Telegram's sends, paced by ``budget`` (shared by every process) or, without one, in this process."""
+        send = telegram_send(channel.send)
+        return self.add("telegram", budgeted(send, budget) if budget is not None else paced(send, Pacer(per_second)))
 
     def zalo(self, channel: ZaloChannel) -> Senders:
         return self.add("zalo", zalo_send(channel.send))
@@ -105,6 +109,20 @@ class Pacer:
             await self._release()
 
 
+class Budget(Protocol):
+    """A token per message, waited for before sending (storage.send_budget, with its priority bound)."""
+
+    async def take(self) -> None: ...
+
+
+def budgeted(send: SendFn, budget: Budget) -> SendFn:
+    async def wrapped(user_id: str, reply: Reply) -> None:
+        await budget.take()
+        await send(user_id, reply)
+
+    return wrapped
+
+
 def paced(send: SendFn, pacer: Pacer) -> SendFn:
     async def wrapped(user_id: str, reply: Reply) -> None:
         await pacer.run(send, user_id, reply)
@@ -117,8 +135,7 @@ def _seconds(value: int | float | timedelta) -> float:
 
 
 def telegram_send(send: SendFn) -> SendFn:
-    """PTB's AIORateLimiter already paces sends (30/s overall, per-chat limits) and retries flood waits;
-    what still comes out is mapped here."""
+    """Telegram's errors as the neutral ones: a flood wait (429) becomes RetryLater for that chat only."""
     from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
 
     async def wrapped(user_id: str, reply: Reply) -> None:
@@ -161,7 +178,8 @@ def zalo_send(send: SendFn) -> SendFn:
         try:
             await send(user_id, reply)
         except ZaloForbidden as error:
-            raise Unreachable(str(error)) from error
+            # Zalo documents 403 as an internal server error, not as "the user blocked the bot".
+            raise RetryLater(60, str(error)) from error
         except ZaloRateLimited as error:
             # Without a Retry-After this is usually the monthly quota of the free tier: wait an hour.
             raise RetryLater(error.retry_after or 3600, str(error)) from error

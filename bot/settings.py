@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     seed_file: Path | None = None
     late_submission: LatePolicy = LatePolicy.NEXT_ROUND
     max_attachment_mb: float = Field(default=10, gt=0, le=50)
+    # Intake: a bot process beats every third of this; one silent for this long is presumed dead and the
+    # events and replies it held are taken over by another (seconds).
+    intake_stale_seconds: float = Field(default=15, ge=1, le=600)
     # Reminders and notices: how often the scheduler plans and sweeps the outbox (seconds).
     reminder_interval_seconds: float = Field(default=30, gt=0, le=3600)
     # Zalo's monthly message quota, shown by /hanmuc (0: not shown).
@@ -50,6 +53,9 @@ class Settings(BaseSettings):
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
     telegram_mode: Literal["polling", "webhook"] = "polling"
     telegram_webhook_secret: SecretStr | None = None
+    # Messages per second for the whole bot account, shared by every process (Telegram: about 30; paid
+    # broadcasts allow up to 1,000). Replies always keep a fifth of it; reminders use the rest.
+    telegram_max_messages_per_second: int = Field(default=30, ge=1, le=1000)
 
     zalo_bot_token: SecretStr | None = None
     zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"

@@ -1,17 +1,20 @@
-"""Telegram adapter: python-telegram-bot 22 updates in, neutral ``Inbound`` events out, ``Reply`` back.
+"""Telegram adapter: python-telegram-bot 22's ``Bot`` for the Bot API, our own intake around it.
 
-Options become inline buttons (one per row, ``callback_data`` = option value); text is always sent
-plain (no parse_mode), so nothing a user typed can break the formatting.
+Receiving: long polling or a webhook. Either way an update is stored in the intake before Telegram is told
+it arrived — in polling the next ``getUpdates`` offset moves past an update only once it is stored, and a
+webhook call is answered 200 only then — so a crash at any moment loses nothing; the update is decoded and
+handled afterwards (``decode``). Sending: options become inline buttons (one per row, ``callback_data`` =
+option value); text is always sent plain (no parse_mode), so nothing a user typed can break the formatting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from telegram import (
@@ -27,248 +30,254 @@ from telegram import (
     User,
 )
 from telegram.constants import MessageLimit
-from telegram.error import TelegramError
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
 
-from handlers.ports import HandleFn
+from bot.intake.clean import clean_text
+from bot.intake.dispatcher import IncomingEvent
 from handlers.types import Attachment, AttachmentKind, Inbound, Option, Reply
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-APOLOGY = "Xin lỗi, hệ thống đang gặp sự cố. Những gì Anh/Chị đã nhập vẫn được lưu; vui lòng thử lại sau ít phút."
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-RATE_LIMIT_RETRIES = 3
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)
 MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)
+# Deeper JSON than any real update: refused before it reaches the parser.
+MAX_JSON_DEPTH = 64
 
-ToInbound = Callable[[Update, User], Awaitable[Inbound | None]]
+Receive = Callable[[str, list[IncomingEvent]], Awaitable[int]]
+OnFailure = Callable[[str], None]
+
+
+class TelegramRefused(RuntimeError):
+    """Telegram refused to work with this bot at all: the message says why (token, missing method)."""
 
 
 class TelegramChannel:
-    """One bot: receives by long polling or webhook, answers through ``handle``."""
+    """One bot account: receives by long polling or webhook into ``receive``, sends replies."""
 
     def __init__(
         self,
         token: str,
-        handle: HandleFn,
+        receive: Receive,
         *,
         base_url: str | None = None,
         base_file_url: str | None = None,
         max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+        poll_timeout: int = 10,
     ) -> None:
         if not token:
             raise ValueError("a Telegram bot token is required")
+        # The bot's numeric id (the token's first part): names its sending budget, never the secret part.
+        self.account = token.split(":", 1)[0]
         protect_token_in_logs(token)
-        self._handle = handle
+        self._receive = receive
         self._max_attachment_bytes = max_attachment_bytes
-        self._user_locks = _KeyedLocks()
-        self.application: Application = _build_application(token, base_url, base_file_url)
-        self._register_handlers()
-
-    @property
-    def bot(self) -> Bot:
-        return self.application.bot
+        self._poll_timeout = poll_timeout
+        kwargs: dict[str, Any] = {}
+        if base_url:
+            kwargs["base_url"] = base_url
+        if base_file_url:
+            kwargs["base_file_url"] = base_file_url
+        self.bot = Bot(
+            token,
+            request=HTTPXRequest(connection_pool_size=64, read_timeout=15, write_timeout=30),
+            get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=poll_timeout + 15),
+            **kwargs,
+        )
+        self._polling: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        self._background: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start_polling(self, *, poll_timeout: int = 10) -> None:
-        await self.application.initialize()  # also checks the token with getMe
-        await self.bot.delete_webhook(drop_pending_updates=False)
-        await self.application.start()
-        updater = self.application.updater
-        if updater is None:
-            raise RuntimeError("this application was built without an updater")
-        await updater.start_polling(timeout=poll_timeout, drop_pending_updates=False, allowed_updates=Update.ALL_TYPES)
+    async def initialize(self) -> None:
+        """Check the token with getMe; raises ``TelegramRefused`` with the real cause."""
+        try:
+            await self.bot.initialize()
+        except InvalidToken as error:
+            raise TelegramRefused(
+                "Telegram refused TELEGRAM_BOT_TOKEN (401): check the token from @BotFather"
+            ) from error
+
+    async def _call_setup(self, method: str, call: Awaitable[Any]) -> Any:
+        try:
+            return await call
+        except InvalidToken as error:  # PTB reports 401 and 404 alike; getMe already accepted the token
+            raise TelegramRefused(
+                f"the Bot API at TELEGRAM_API_BASE_URL does not offer {method} (404 Not Found)"
+            ) from error
+
+    async def start_polling(self, on_failure: OnFailure | None = None) -> None:
+        await self.initialize()
+        await self._call_setup("deleteWebhook", self.bot.delete_webhook(drop_pending_updates=False))
+        self._stop.clear()
+        self._polling = asyncio.create_task(self._poll_forever(on_failure), name="telegram polling")
 
     async def start_webhook(self, url: str, secret: str) -> None:
         if not secret:
             raise ValueError("a webhook needs a secret token")
-        await self.application.initialize()
-        await self.application.start()
-        await self.bot.set_webhook(
-            url, secret_token=secret, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+        await self.initialize()
+        await self._call_setup(
+            "setWebhook",
+            self.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+            ),
         )
 
     async def stop(self) -> None:
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
-        if self.application.running:
-            await self.application.stop()
-        await self.application.shutdown()
+        self._stop.set()
+        if self._background:
+            await asyncio.wait(list(self._background), timeout=5)
+        if self._polling is not None:
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._polling
+            self._polling = None
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self.bot.shutdown()
+
+    # ------------------------------------------------------------------ receiving
+
+    async def _poll_forever(self, on_failure: OnFailure | None) -> None:
+        """getUpdates with the offset of the last *stored* update + 1: Telegram forgets an update only when
+        a later call carries a higher offset, so anything fetched but not stored comes again after a crash."""
+        offset: int | None = None
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES
+                )
+                failures = 0
+                if updates:
+                    await self._receive(CHANNEL, [e for e in map(_incoming, updates) if e is not None])
+                    offset = updates[-1].update_id + 1
+            except asyncio.CancelledError:
+                raise
+            except InvalidToken:
+                message = "Telegram refused TELEGRAM_BOT_TOKEN (401) while polling: the Telegram channel stopped"
+                logger.error(message)
+                if on_failure is not None:
+                    on_failure(message)
+                return
+            except RetryAfter as error:
+                await self._pause(_seconds(error.retry_after))
+            except Conflict:
+                logger.warning("getUpdates conflicts with a webhook or another bot process; retrying in 5 s")
+                await self._pause(5)
+            except (NetworkError, TelegramError) as error:
+                failures += 1
+                delay = min(2 ** (failures - 1), 60)
+                logger.warning("Telegram polling failed (%s); retrying in %d s", type(error).__name__, delay)
+                await self._pause(delay)
+            except Exception:
+                failures += 1
+                logger.exception("Telegram polling: storing updates failed; retrying (nothing was confirmed)")
+                await self._pause(min(2**failures, 60))
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
 
     async def process_webhook(self, body: bytes, secret_header: str | None, expected_secret: str) -> int:
-        """Handle one webhook POST; returns the HTTP status to answer Telegram with."""
+        """One webhook POST: 403 without the secret, 400 if unreadable, 200 once the update is stored."""
         if not _secret_matches(secret_header, expected_secret):
             logger.warning("rejected a Telegram webhook call with a missing or wrong secret token")
             return 403
         update = self._parse_update(body)
         if update is None:
             return 400
-        await self.application.process_update(update)
+        event = _incoming(update)
+        if event is not None:
+            await self._receive(CHANNEL, [event])
         return 200
 
-    # ------------------------------------------------------------------ sending
-
-    async def send(self, user_id: str, reply: Reply) -> None:
-        """Send one reply to a user's private chat.
-
-        Raises ``telegram.error.TelegramError`` when Telegram refuses, e.g. ``Forbidden`` when the user
-        blocked the bot, so a caller such as the reminder sweeper can decide whether to retry.
-        """
-        # A public channel may be named by its @username instead of its numeric id.
-        await self._send_to_chat(int(user_id) if user_id.lstrip("-").isdigit() else user_id, reply)
-
-    async def _send_to_chat(self, chat_id: int | str, reply: Reply) -> None:
-        markup = _keyboard(reply.options)
-        if reply.document is not None:
-            await self._send_with_document(chat_id, reply, markup)
-            return
-        chunks = _split_text(reply.text, MAX_TEXT)
-        if not chunks:
-            logger.warning("skipped an empty reply to telegram chat %s", chat_id)
-        for index, chunk in enumerate(chunks):
-            last = index == len(chunks) - 1
-            await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
-
-    async def _send_with_document(self, chat_id: int | str, reply: Reply, markup: InlineKeyboardMarkup | None) -> None:
-        document = reply.document
-        assert document is not None
-        caption: str | None = reply.text if reply.text.strip() else None
-        if caption is not None and len(caption) > MAX_CAPTION:
-            for chunk in _split_text(caption, MAX_TEXT):
-                await self.bot.send_message(chat_id, chunk)
-            caption = None
-        upload = InputFile(document.content, filename=document.file_name)
-        upload.mimetype = document.mime_type or upload.mimetype
-        await self.bot.send_document(chat_id, upload, caption=caption, reply_markup=markup)
-
-    async def _send_quietly(self, chat_id: int, reply: Reply) -> bool:
+    def _parse_update(self, body: bytes) -> Update | None:
         try:
-            await self._send_to_chat(chat_id, reply)
-        except TelegramError as error:
-            logger.warning("could not send a reply to telegram chat %s: %s", chat_id, error)
-            return False
-        return True
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int) or _depth(data) > MAX_JSON_DEPTH:
+            return None
+        try:
+            return Update.de_json(data, self.bot)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
+            return None
 
-    # ------------------------------------------------------------------ receiving
-
-    def _register_handlers(self) -> None:
-        new_private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
-        app = self.application
-        app.add_handler(CallbackQueryHandler(self._on_callback_query))
-        app.add_handler(MessageHandler(new_private & filters.TEXT, self._on_text))
-        app.add_handler(MessageHandler(new_private & filters.Document.ALL, self._on_document))
-        app.add_handler(MessageHandler(new_private & filters.PHOTO, self._on_photo))
-        app.add_handler(MessageHandler(new_private & filters.Sticker.ALL, self._on_sticker))
-        app.add_handler(MessageHandler(new_private, self._on_other))
-        app.add_error_handler(self._on_error)
-
-    async def _on_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._serve(update, self._text_inbound)
-
-    async def _on_callback_query(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._serve(update, self._choice_inbound)
-
-    async def _on_document(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._serve(update, self._document_inbound)
-
-    async def _on_photo(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._serve(update, self._photo_inbound)
-
-    async def _on_sticker(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._serve(update, self._sticker_inbound)
-
-    async def _on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._serve(update, self._other_inbound)
-
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        event = update.update_id if isinstance(update, Update) else None
-        logger.error("error while processing telegram update %s", event, exc_info=context.error)
-
-    async def _serve(self, update: Update, to_inbound: ToInbound) -> None:
+    async def decode(self, payload: dict[str, Any]) -> Inbound | None:
+        """A stored update as the neutral event; answers a pressed button and fetches a sent file."""
+        update = Update.de_json(payload, self.bot)
         user = update.effective_user
         if user is None:
-            return
-        chat_id = update.effective_chat.id if update.effective_chat else user.id
-        # One event per user at a time, in arrival order: updates run concurrently across users only.
-        async with self._user_locks.hold(str(user.id)):
-            inbound = await to_inbound(update, user)
-            if inbound is not None:
-                await self._answer(inbound, chat_id)
-
-    async def _answer(self, inbound: Inbound, chat_id: int) -> None:
-        try:
-            result = await self._handle(inbound)
-        except Exception:
-            logger.exception("handling telegram event %s from user %s failed", inbound.event_id, inbound.user_id)
-            await self._send_quietly(chat_id, Reply(APOLOGY))
-            return
-        for reply in result.replies:
-            if not await self._send_quietly(chat_id, reply):
-                break
-        for outgoing in result.outgoing:
-            if outgoing.channel == CHANNEL:
-                await self._send_quietly(int(outgoing.user_id), outgoing.reply)
+            return None
+        if update.callback_query is not None:
+            return await self._choice_inbound(update, user)
+        message = update.message
+        if message is None or message.chat.type != "private":
+            return None
+        if message.text is not None:
+            return self._inbound(update, user, text=message.text)
+        if message.document is not None:
+            return self._document_inbound(update, user, message)
+        if message.photo:
+            return self._photo_inbound(update, user, message)
+        if message.sticker is not None:
+            return self._inbound(update, user, attachment=Attachment(kind=AttachmentKind.STICKER))
+        return self._inbound(update, user, attachment=Attachment(kind=AttachmentKind.OTHER))
 
     # ------------------------------------------------------------------ platform → Inbound
 
     @staticmethod
     def _inbound(update: Update, user: User, **fields: Any) -> Inbound:
+        if "text" in fields:
+            fields["text"] = clean_text(fields["text"])
         return Inbound(
             channel=CHANNEL,
             user_id=str(user.id),
-            event_id=str(update.update_id),
-            display_name=user.full_name,
+            # The sender is part of the key: two users can never shadow each other's events.
+            event_id=f"{user.id}:{update.update_id}",
+            display_name=clean_text(user.full_name) or "",
             **fields,
         )
 
-    async def _text_inbound(self, update: Update, user: User) -> Inbound | None:
-        message = update.effective_message
-        return self._inbound(update, user, text=message.text if message else None)
-
     async def _choice_inbound(self, update: Update, user: User) -> Inbound | None:
         query = update.callback_query
-        if query is None:
-            return None
-        await _settle_callback(query)
+        assert query is not None
+        # The spinner and the old keyboard are settled beside the handling, not before it: neither is a
+        # message (no sending budget), and the answer should not wait for them.
+        task = asyncio.create_task(_settle_callback(query))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
         if query.data is None:
             return None
-        return self._inbound(update, user, choice=query.data)
+        return self._inbound(update, user, choice=clean_text(query.data))
 
-    async def _document_inbound(self, update: Update, user: User) -> Inbound | None:
-        message = update.effective_message
-        if message is None or message.document is None:
-            return None
+    def _document_inbound(self, update: Update, user: User, message: Message) -> Inbound:
         document = message.document
-        attachment = await self._fetch(
-            AttachmentKind.DOCUMENT, document, document.file_name or "", document.mime_type or ""
+        assert document is not None
+        attachment = self._lazy(
+            AttachmentKind.DOCUMENT, document, clean_text(document.file_name) or "", document.mime_type or ""
         )
         return self._inbound(update, user, text=message.caption, attachment=attachment)
 
-    async def _photo_inbound(self, update: Update, user: User) -> Inbound | None:
-        message = update.effective_message
-        if message is None or not message.photo:
-            return None
+    def _photo_inbound(self, update: Update, user: User, message: Message) -> Inbound:
         largest = message.photo[-1]
         file_name = f"photo_{largest.file_unique_id}.jpg"
-        attachment = await self._fetch(AttachmentKind.PHOTO, largest, file_name, "image/jpeg")
+        attachment = self._lazy(AttachmentKind.PHOTO, largest, file_name, "image/jpeg")
         return self._inbound(update, user, text=message.caption, attachment=attachment)
 
-    async def _sticker_inbound(self, update: Update, user: User) -> Inbound | None:
-        return self._inbound(update, user, attachment=Attachment(kind=AttachmentKind.STICKER))
+    def _lazy(self, kind: AttachmentKind, media: Document | PhotoSize, file_name: str, mime_type: str) -> Attachment:
+        """The file as announced; its bytes are downloaded only if the current step takes it."""
 
-    async def _other_inbound(self, update: Update, user: User) -> Inbound | None:
-        return self._inbound(update, user, attachment=Attachment(kind=AttachmentKind.OTHER))
+        async def load() -> Attachment:
+            return await self._fetch(kind, media, file_name, mime_type)
+
+        declared = media.file_size or 0
+        if declared > self._max_attachment_bytes:
+            return Attachment(kind, file_name, mime_type, size=declared)
+        return Attachment(kind, file_name, mime_type, size=declared, loader=load)
 
     async def _fetch(
         self, kind: AttachmentKind, media: Document | PhotoSize, file_name: str, mime_type: str
@@ -287,35 +296,70 @@ class TelegramChannel:
             return Attachment(kind, file_name, mime_type, size=len(content))
         return Attachment(kind, file_name, mime_type, size=len(content), content=content)
 
-    def _parse_update(self, body: bytes) -> Update | None:
-        try:
-            data = json.loads(body)
-        except ValueError:
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-            return None
-        try:
-            return Update.de_json(data, self.bot)
-        except (TypeError, ValueError, KeyError, AttributeError):
-            return None
+    # ------------------------------------------------------------------ sending
+
+    async def send(self, user_id: str, reply: Reply) -> None:
+        """Send one reply to a user's private chat (or a public channel named by its @username).
+
+        Raises ``telegram.error.TelegramError`` when Telegram refuses, e.g. ``Forbidden`` when the user
+        blocked the bot, so the caller can decide whether to retry.
+        """
+        chat_id: int | str = int(user_id) if user_id.lstrip("-").isdigit() else user_id
+        markup = _keyboard(reply.options)
+        if reply.document is not None:
+            await self._send_with_document(chat_id, reply, markup)
+            return
+        chunks = _split_text(reply.text, MAX_TEXT)
+        if not chunks:
+            logger.warning("skipped an empty reply to a telegram chat")
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+
+    async def _send_with_document(self, chat_id: int | str, reply: Reply, markup: InlineKeyboardMarkup | None) -> None:
+        document = reply.document
+        assert document is not None
+        caption: str | None = reply.text if reply.text.strip() else None
+        if caption is not None and len(caption) > MAX_CAPTION:
+            for chunk in _split_text(caption, MAX_TEXT):
+                await self.bot.send_message(chat_id, chunk)
+            caption = None
+        upload = InputFile(document.content, filename=document.file_name)
+        upload.mimetype = document.mime_type or upload.mimetype
+        await self.bot.send_document(chat_id, upload, caption=caption, reply_markup=markup)
+
+
+def _incoming(update: Update) -> IncomingEvent | None:
+    """What is stored of an update: only what a private chat with a person can bring."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return None
+    if update.callback_query is None and (update.message is None or update.message.chat.type != "private"):
+        return None
+    return IncomingEvent(str(user.id), str(update.update_id), update.to_dict())
+
+
+def _depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:
+    depth, level = 0, [value]
+    while level:
+        depth += 1
+        if depth > limit:
+            return depth
+        nxt: list[Any] = []
+        for item in level:
+            if isinstance(item, dict):
+                nxt.extend(item.values())
+            elif isinstance(item, list):
+                nxt.extend(item)
+        level = nxt
+    return depth
+
+
+def _seconds(value: Any) -> float:
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def _build_application(token: str, base_url: str | None, base_file_url: str | None) -> Application:
-    builder = (
-        ApplicationBuilder()
-        .token(token)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(True)
-        .job_queue(None)  # reminders live in scheduler/, not in PTB's job queue
-    )
-    if base_url:
-        builder = builder.base_url(base_url)
-    if base_file_url:
-        builder = builder.base_file_url(base_file_url)
-    return builder.build()
 
 
 async def _settle_callback(query: CallbackQuery) -> None:
@@ -359,27 +403,6 @@ def _secret_matches(given: str | None, expected: str) -> bool:
     if not expected or given is None:
         return False
     return hmac.compare_digest(given.encode(), expected.encode())
-
-
-class _KeyedLocks:
-    """An asyncio.Lock per key, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._users: dict[str, int] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._users[key] -= 1
-            if not self._users[key]:
-                del self._users[key]
-                del self._locks[key]
 
 
 # ---------------------------------------------------------------------- keeping the token out of logs

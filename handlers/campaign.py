@@ -107,6 +107,10 @@ class CampaignStore(Protocol):
         """Record that a reminder moment was planned; False when it had been already."""
         ...
 
+    async def forget_plans(self, prefix: str, keep_prefix: str | None) -> None:
+        """Forget planned moments under ``prefix`` except those under ``keep_prefix``."""
+        ...
+
     async def cancel_stale_notices(self, subject: str, keep_version: str | None) -> int:
         """Cancel pending notices of ``subject`` planned for another version (all of them when None)."""
         ...

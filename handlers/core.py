@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 
@@ -30,6 +30,8 @@ from handlers.types import Inbound, Result
 log = logging.getLogger(__name__)
 
 UnitOfWork = Callable[[], AbstractAsyncContextManager[Store]]
+# Called inside the event's transaction with what the event decided: the intake records the replies there.
+CommitHook = Callable[[Store, Result], Awaitable[None]]
 
 # Typed command words (folded, without the slash) and what they mean; English aliases included.
 COMMAND_ALIASES: dict[str, str] = {
@@ -106,12 +108,16 @@ class Core:
         self.review = ReviewFlows(self.submission)
         self.flows.update(self.review.flows)
 
-    async def handle(self, inbound: Inbound) -> Result:
-        """Handle one event in one transaction; replay it on fresh state if another writer got there first."""
+    async def handle(self, inbound: Inbound, on_commit: CommitHook | None = None) -> Result:
+        """Handle one event in one transaction; replay it on fresh state if another writer got there first.
+        ``on_commit`` runs last inside that transaction, so what it writes stands or falls with the event."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self.unit_of_work() as store:
-                    return await self._handle(store, inbound)
+                    result = await self._handle(store, inbound)
+                    if on_commit is not None:
+                        await on_commit(store, result)
+                    return result
             except StaleConversation:
                 log.info("conversation changed concurrently; replaying event (attempt %d)", attempt)
         raise RuntimeError("conversation kept changing concurrently")

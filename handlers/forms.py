@@ -3,6 +3,7 @@ save-at-every-step and resume are done here once for every form."""
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -148,7 +149,11 @@ class FormFlow(ABC):
         assert attachment is not None
         files: list[dict[str, Any]] = list(draft.get(step.name) or [])
         limit = ctx.config.max_attachment_bytes
-        problem = refusal(attachment, limit=limit, stored=len(files), max_files=self.max_files(ctx))
+        checks = {"limit": limit, "stored": len(files), "max_files": self.max_files(ctx)}
+        # Fetched from the platform only now, and only a file this step would take (type, size, count).
+        if attachment.content is None and refusal(dataclasses.replace(attachment, content=b""), **checks) is None:
+            attachment = await attachment.loaded()
+        problem = refusal(attachment, **checks)
         if problem is not None or attachment.content is None:
             ctx.say(problem or "")
             await self._ask(ctx, draft)

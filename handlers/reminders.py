@@ -32,6 +32,7 @@ from handlers.context import FlowConfig
 from handlers.domain import Initiative, Role, Round, Sector, Status, Unit
 from handlers.parsing import format_date
 from handlers.store import Store
+from handlers.texts import admin as A
 from handlers.texts import common as C
 from handlers.texts import reminders as T
 
@@ -125,7 +126,11 @@ class Planner:
     ) -> Moment | None:
         if now >= end_of_day(deadline, self.config.timezone):
             return None  # whatever is still pending expires unsent
-        await store.cancel_stale_notices(subject, None if closed else deadline.isoformat())
+        keep = None if closed else deadline.isoformat()
+        if await store.cancel_stale_notices(subject, keep):
+            # The deadline moved (or the round closed): the other versions' moments may be planned again
+            # should it move back, and their cancelled notices then come back.
+            await store.forget_plans(f"plan|p0|{subject}|", None if keep is None else f"plan|p0|{subject}|{keep}|")
         moment = None if closed else self._moment(campaign, subject, deadline, now)
         if moment is None or not await store.mark_planned(moment.key("plan", 0), now):
             return None
@@ -310,6 +315,26 @@ async def report_unreachable(store: Store, person_id: int, kind: str, subject: s
                 text=text,
                 due_at=now,
                 person_id=person.id,
+            )
+        )
+    return queued
+
+
+CHANNEL_ALERT = "channel_alert"
+
+
+async def alert_admins(store: Store, channel: str, reason: str, now: datetime) -> int:
+    """A channel stopped by itself (e.g. its token was refused): tell every admin, on whatever channel works."""
+    queued = 0
+    for person in await store.people_with_role(Role.ADMIN):
+        queued += await store.enqueue(
+            NoticeSpec(
+                key=f"{CHANNEL_ALERT}|p{person.id}|{channel}|{now.isoformat(timespec='minutes')}",
+                kind=CHANNEL_ALERT,
+                text=A.CHANNEL_STOPPED.format(channel=channel.capitalize(), reason=reason),
+                due_at=now,
+                person_id=person.id,
+                essential=True,
             )
         )
     return queued

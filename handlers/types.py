@@ -3,6 +3,8 @@ and what every flow answers with. No transport detail lives here."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -24,6 +26,14 @@ class Attachment:
     content: bytes | None = None
     # A link to the file on the platform (Zalo photos arrive as URLs), kept for reference.
     url: str = ""
+    # Fetches the bytes from the platform; adapters leave them there until a step that takes files asks.
+    loader: Callable[[], Awaitable[Attachment]] | None = field(default=None, compare=False, repr=False)
+
+    async def loaded(self) -> Attachment:
+        """This attachment with its bytes, fetched now if the adapter left them on the platform."""
+        if self.content is not None or self.loader is None:
+            return self
+        return dataclasses.replace(await self.loader(), loader=None)
 
 
 @dataclass(frozen=True)

@@ -141,12 +141,11 @@ class Sweeper:
         reply = Reply(text=notice.text)
         last_error = ""
         for address in available:
-            paused = self._paused_until.get(address.channel)
+            # A flood wait concerns the chat it was answered for: other recipients go on meanwhile.
+            paused = self._paused_until.get(str(address))
             now = self.clock()
             if paused is not None and paused > now:
-                await self._retry(
-                    notice, stats, f"{address.channel} paused", (paused - now).total_seconds(), counts=False
-                )
+                await self._retry(notice, stats, f"{address} paused", (paused - now).total_seconds(), counts=False)
                 return
             try:
                 await self.sender.send(address.channel, address.user_id, reply)
@@ -157,7 +156,7 @@ class Sweeper:
                 last_error = f"{address}: {error}"
                 continue  # the same person on another channel, if any
             except RetryLater as error:
-                self._paused_until[address.channel] = self.clock() + timedelta(seconds=error.after_seconds)
+                self._paused_until[str(address)] = self.clock() + timedelta(seconds=error.after_seconds)
                 await self._retry(notice, stats, f"{address}: {error}", error.after_seconds, counts=False)
                 return
             except Rejected as error:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from handlers.campaign import Campaign, NoticeSpec, format_days, parse_days
 from handlers.domain import Initiative, Person, Role, Round, Status
@@ -177,24 +177,26 @@ class CampaignQueries:
         return bool(value)
 
     async def enqueue(self, notice: NoticeSpec) -> bool:
-        stmt = (
-            self._insert(NoticeRow)
-            .values(
-                key=notice.key[:300],
-                kind=notice.kind[:50],
-                text=notice.text,
-                due_at=notice.due_at.astimezone(UTC),
-                person_id=notice.person_id,
-                identity_id=notice.identity_id,
-                expires_at=notice.expires_at.astimezone(UTC) if notice.expires_at else None,
-                essential=notice.essential,
-                status="pending",
-                subject=notice.subject[:100],
-                subject_version=notice.subject_version[:50],
-                attempts=0,
-                last_error="",
-            )
-            .on_conflict_do_nothing()
+        stmt = self._insert(NoticeRow).values(
+            key=notice.key[:300],
+            kind=notice.kind[:50],
+            text=notice.text,
+            due_at=notice.due_at.astimezone(UTC),
+            person_id=notice.person_id,
+            identity_id=notice.identity_id,
+            expires_at=notice.expires_at.astimezone(UTC) if notice.expires_at else None,
+            essential=notice.essential,
+            status="pending",
+            subject=notice.subject[:100],
+            subject_version=notice.subject_version[:50],
+            attempts=0,
+            last_error="",
+        )
+        # A notice cancelled because its deadline moved comes back when the deadline moves back.
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[NoticeRow.key],
+            set_={"status": "pending", "due_at": notice.due_at.astimezone(UTC), "attempts": 0, "claimed_by": None},
+            where=NoticeRow.status == "cancelled",
         )
         return bool((await self.session.execute(stmt)).rowcount)
 
@@ -203,6 +205,13 @@ class CampaignQueries:
             self._insert(NoticePlanRow).values(key=key[:200], planned_at=now.astimezone(UTC)).on_conflict_do_nothing()
         )
         return bool((await self.session.execute(stmt)).rowcount)
+
+    async def forget_plans(self, prefix: str, keep_prefix: str | None) -> None:
+        """Planned moments under ``prefix`` (but not ``keep_prefix``) are forgotten, so they can be planned again."""
+        stmt = delete(NoticePlanRow).where(NoticePlanRow.key.startswith(prefix, autoescape=True))
+        if keep_prefix is not None:
+            stmt = stmt.where(~NoticePlanRow.key.startswith(keep_prefix, autoescape=True))
+        await self.session.execute(stmt.execution_options(synchronize_session=False))
 
     async def cancel_stale_notices(self, subject: str, keep_version: str | None) -> int:
         stmt = update(NoticeRow).where(NoticeRow.subject == subject, NoticeRow.status == "pending")

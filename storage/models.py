@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint, false
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -243,3 +243,66 @@ class SuggestionCounterRow(SQLModel, table=True):
     __tablename__ = "suggestion_counter"
     year: int = Field(primary_key=True)
     last: int = Field(default=0)
+
+
+class InboxEventRow(SQLModel, table=True):
+    """Every platform event, stored before the platform is told it arrived; handled from here, in order per sender."""
+
+    __tablename__ = "inbox_event"
+    __table_args__ = (
+        UniqueConstraint("channel", "sender", "event_key"),
+        Index("ix_inbox_event_status", "status"),
+        Index("ix_inbox_event_sender", "channel", "sender", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    sender: str = Field(max_length=100)
+    event_key: str = Field(max_length=100)
+    # The platform's update as received (JSON text); decoded only when it is handled.
+    payload: str
+    status: str = Field(default="pending", max_length=12)
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_at: datetime | None = _ts(nullable=True)
+    attempts: int = Field(default=0)
+    received_at: datetime = _ts(nullable=False)
+    handled_at: datetime | None = _ts(nullable=True)
+
+
+class ReplyOutboxRow(SQLModel, table=True):
+    """What the bot committed to say in answer to an event, written in that event's transaction and sent after."""
+
+    __tablename__ = "reply_outbox"
+    __table_args__ = (
+        Index("ix_reply_outbox_status", "status"),
+        Index("ix_reply_outbox_chat", "channel", "chat", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    chat: str = Field(max_length=100)
+    # The reply (text, options, document) as JSON.
+    payload: str
+    status: str = Field(default="pending", max_length=12)
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_at: datetime | None = _ts(nullable=True)
+    attempts: int = Field(default=0)
+    due_at: datetime = _ts(nullable=False)
+    created_at: datetime = _ts(nullable=False)
+    sent_at: datetime | None = _ts(nullable=True)
+    error: str = Field(default="", max_length=500)
+
+
+class WorkerHeartbeatRow(SQLModel, table=True):
+    """Each running bot process beats here; rows it claimed are taken over once its beat is stale."""
+
+    __tablename__ = "worker_heartbeat"
+    worker: str = Field(max_length=100, primary_key=True)
+    beat_at: datetime = _ts(nullable=False)
+
+
+class SendBudgetRow(SQLModel, table=True):
+    """Messages sent by one bot account in one 200 ms slot, counted across every process of the deployment."""
+
+    __tablename__ = "send_budget"
+    account: str = Field(max_length=40, primary_key=True)
+    slot: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    used: int = Field(default=0)

@@ -15,7 +15,14 @@ from sqlalchemy import and_, or_, select, update
 
 from scheduler.ports import Address, ClaimedNotice
 from storage.database import Database
-from storage.models import ChannelUsageRow, ConversationRow, IdentityRow, NoticeRow, PersonRow
+from storage.models import (
+    ChannelUsageRow,
+    ConversationRow,
+    IdentityRow,
+    NoticeRow,
+    PersonRow,
+    WorkerHeartbeatRow,
+)
 
 PENDING = "pending"
 CLAIMED = "claimed"
@@ -32,16 +39,27 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 class SqlNoticeQueue:
-    def __init__(self, database: Database) -> None:
+    """``stale_after``: a claim held by a worker whose heartbeat (storage.intake) is older than this is taken
+    over at once; a worker that never beat (a standalone sweeper) keeps its claims for the sweep's lease."""
+
+    def __init__(self, database: Database, stale_after: timedelta = timedelta(seconds=15)) -> None:
         self.database = database
+        self.stale_after = stale_after
 
     async def claim(self, worker: str, now: datetime, limit: int, lease: timedelta) -> list[ClaimedNotice]:
         now = _utc(now)
         async with self.database.transaction() as session:
             postgres = session.bind.dialect.name == "postgresql"
+            dead = select(WorkerHeartbeatRow.worker).where(WorkerHeartbeatRow.beat_at <= now - self.stale_after)
+            live = select(WorkerHeartbeatRow.worker).where(WorkerHeartbeatRow.beat_at > now - self.stale_after)
             takeable = or_(
                 NoticeRow.status == PENDING,
-                and_(NoticeRow.status == CLAIMED, NoticeRow.claimed_at <= now - lease),
+                and_(NoticeRow.status == CLAIMED, NoticeRow.claimed_by.in_(dead)),
+                and_(
+                    NoticeRow.status == CLAIMED,
+                    NoticeRow.claimed_at <= now - lease,
+                    NoticeRow.claimed_by.not_in(live),
+                ),
             )
             await session.execute(
                 update(NoticeRow)

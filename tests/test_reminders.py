@@ -194,3 +194,47 @@ async def test_other_features_add_reminders_through_a_source(app: App, clock: Cl
     await service.tick()
     await service.tick()
     assert recorder.to("hd") == ["Anh/Chị còn 2 sáng kiến chưa chấm điểm."]
+
+
+async def test_a_deadline_moved_away_and_back_keeps_its_pending_reminder(app: App, clock: Clock) -> None:
+    await add_person(app, "Đỗ Kim Dung", "TH-KD", "dung", roles=[Role.UNIT_HEAD])
+    recorder = Recorder()
+    recorder.slow_down["dung"] = 3 * 3600  # the morning's reminder is still waiting for the platform
+    service = app.reminder_service(recorder)
+    await tick_at(service, clock, local(2026, 4, 13, 8, 0))  # 7 days before 20/4: planned, not yet sent
+    async with app.database.unit_of_work() as store:
+        round_one = next(r.id for r in await store.rounds() if r.number == 1)
+        await store.set_round_deadline(round_one, date(2026, 4, 27))
+    await tick_at(service, clock, local(2026, 4, 13, 8, 30))
+    async with app.database.unit_of_work() as store:
+        await store.set_round_deadline(round_one, date(2026, 4, 20))
+    recorder.slow_down.pop("dung", None)
+    await tick_at(service, clock, local(2026, 4, 13, 12, 0))
+    sent = recorder.to("dung")
+    assert len(sent) == 1 and "20/04/2026" in sent[0]
+
+
+async def test_a_dead_sweepers_claims_are_taken_over_once_its_heartbeat_is_stale(app: App, clock: Clock) -> None:
+    from scheduler.sweeper import Sweeper
+    from storage.intake import SqlIntake
+    from storage.notices import SqlNoticeQueue
+
+    await add_person(app, "Đỗ Kim Dung", "TH-KD", "dung", roles=[Role.UNIT_HEAD])
+    clock.now = local(2026, 4, 13, 8, 0)
+    async with app.database.unit_of_work() as store:
+        await store.enqueue(
+            NoticeSpec(key="k1", kind="remind:unit_head", text="Nhắc", due_at=clock.now, person_id=None)
+        )
+    queue = SqlNoticeQueue(app.database, timedelta(seconds=15))
+    dead = SqlIntake(app.database, "dead-worker")
+    await dead.beat(clock.now)
+    taken = await queue.claim("dead-worker", clock.now, 10, timedelta(minutes=10))
+    assert [n.key for n in taken] == ["k1"]
+    # While the worker beats, nobody else takes its claim, however long it holds it.
+    assert await queue.claim("other", clock.now + timedelta(seconds=10), 10, timedelta(minutes=10)) == []
+    # It died: 20 s without a beat, long before the 10-minute lease, the claim is taken over.
+    recorder = Recorder()
+    survivor = Sweeper(queue, app.database.unit_of_work, recorder, clock, worker="other")
+    clock.now += timedelta(seconds=20)
+    again = await queue.claim(survivor.worker, clock.now, 10, timedelta(minutes=10))
+    assert [n.key for n in again] == ["k1"]

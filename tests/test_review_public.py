@@ -30,10 +30,12 @@ from scheduler.sweeper import Sweeper
 from storage.models import IdentityRow, NoticeRow
 from storage.notices import SqlNoticeQueue
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
 from tests.review_support import accept, application, person, publish_round, scored, submit
 from tests.support import Clock
 
 CHANNEL_ID = "-1001234567890"
+ZALO_TOKEN = "zalo-public-page-token-0123"
 BASE_URL = "https://sangkien.example.vn"
 CONFIDENTIAL = "Danh sách 45 học sinh có hoàn cảnh khó khăn tại lớp 9A3 và số điện thoại phụ huynh"
 PUBLIC_TITLE = "Sổ tay điện tử & nhật ký lớp học cho giáo viên chủ nhiệm"
@@ -141,8 +143,8 @@ async def test_public_page_export_and_channel_show_only_what_may_be_public(publi
 
     # The sweeper posts it through the Telegram adapter, once.
     async with FakeTelegram() as telegram:
-        adapter = TelegramChannel(telegram.token, _no_handler, base_url=telegram.base_url)
-        await adapter.application.initialize()
+        adapter = TelegramChannel(telegram.token, _no_receive, base_url=telegram.base_url)
+        await adapter.initialize()
         try:
             sweeper = Sweeper(
                 SqlNoticeQueue(public_app.database),
@@ -153,12 +155,12 @@ async def test_public_page_export_and_channel_show_only_what_may_be_public(publi
             await sweeper.sweep()
             await sweeper.sweep()
         finally:
-            await adapter.application.shutdown()
+            await adapter.stop()
         sent = telegram.sent_to(CHANNEL_ID)
     assert len(sent) == 1 and PUBLIC_TITLE in (sent[0].text or "") and leaks(sent[0].text or "") == []
 
 
-async def _no_handler(_: object) -> object:
+async def _no_receive(channel: str, events: object) -> int:
     raise AssertionError("nothing is received in this test")
 
 
@@ -217,24 +219,38 @@ async def test_the_bot_serves_the_public_page_without_any_webhook(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    configured = settings.model_copy(update={"public_page": True, "http_host": "127.0.0.1", "http_port": port})
-    app = App(configured, clock=clock, engine_kwargs=database_url[1])
-    await app.prepare()
-    runtime = Runtime()
-    task = asyncio.create_task(run_channels(app, [], runtime))
-    try:
-        async with ClientSession() as session:
-            for _ in range(100):
-                try:
-                    async with session.get(f"http://127.0.0.1:{port}/") as response:
-                        page = await response.text()
-                        break
-                except OSError:
-                    await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("the HTTP server did not start")
-        assert response.status == 200 and "Chưa có sáng kiến nào được công bố." in page
-    finally:
-        runtime.stop.set()
-        await asyncio.wait_for(task, timeout=15)
-        await app.close()
+    async with FakeZalo(ZALO_TOKEN) as zalo:  # a channel that polls: no webhook needs the HTTP server
+        configured = settings.model_copy(
+            update={
+                "public_page": True,
+                "http_host": "127.0.0.1",
+                "http_port": port,
+                "zalo_bot_token": SecretStr(ZALO_TOKEN),
+                "zalo_api_base_url": zalo.base_url,
+            }
+        )
+        app = App(configured, clock=clock, engine_kwargs=database_url[1])
+        await app.prepare()
+        runtime = Runtime()
+        task = asyncio.create_task(run_channels(app, ["zalo"], runtime))
+        try:
+            await _public_page_is_served(port)
+        finally:
+            runtime.stop.set()
+            await asyncio.wait_for(task, timeout=15)
+            await app.close()
+        assert zalo.calls_to("getUpdates") or zalo.calls_to("deleteWebhook")  # it did poll
+
+
+async def _public_page_is_served(port: int) -> None:
+    async with ClientSession() as session:
+        for _ in range(100):
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/") as response:
+                    page = await response.text()
+                    break
+            except OSError:
+                await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the HTTP server did not start")
+    assert response.status == 200 and "Chưa có sáng kiến nào được công bố." in page

@@ -9,13 +9,13 @@ from collections import Counter
 from sqlalchemy import select
 
 from bot.app import App
+from bot.intake.dispatcher import IncomingEvent
 from bot.senders import Senders
 from bot.telegram_channel import TelegramChannel
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import ZaloClient
 from handlers.campaign import NoticeSpec
 from handlers.domain import Role
-from handlers.types import Inbound, Result
 from storage.models import IdentityRow
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
@@ -23,8 +23,9 @@ from tests.reminder_support import add_person, notices
 from tests.support import Chat, Clock
 
 
-async def ignore(inbound: Inbound) -> Result:
-    return Result()
+async def ignore(channel: str, events: list[IncomingEvent]) -> int:
+    """Receives nothing: these tests only send."""
+    return 0
 
 
 async def no_sleep(delay: float) -> None:
@@ -55,7 +56,7 @@ async def test_telegram_blocked_user_is_marked_unreachable_and_others_get_their_
     async with FakeTelegram() as fake:
         fake.user_blocks_bot(1001)
         channel = TelegramChannel(fake.token, ignore, base_url=fake.base_url, base_file_url=fake.base_file_url)
-        await channel.application.initialize()
+        await channel.initialize()
         try:
             sweeper = app.reminder_service(Senders().telegram(channel)).sweeper
             await sweeper.sweep()
@@ -65,7 +66,7 @@ async def test_telegram_blocked_user_is_marked_unreachable_and_others_get_their_
             await sweeper.sweep()
             assert [r.chat_id for r in fake.rejected] == [1001]  # never retried
         finally:
-            await channel.application.shutdown()
+            await channel.stop()
     async with app.database.unit_of_work() as store:
         blocked = (
             await store.session.execute(select(IdentityRow).where(IdentityRow.external_id == "1001"))

@@ -1,29 +1,39 @@
-"""The Telegram adapter end to end over real HTTP, against the fake Bot API."""
+"""The Telegram adapter end to end over real HTTP, against the fake Bot API, through the durable intake: every
+update is stored before Telegram is told it arrived, handled in order per user, answered from the reply outbox."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
+from sqlalchemy import select
 from telegram.error import Forbidden
 
-from bot.telegram_channel import APOLOGY, TelegramChannel
+from bot.intake.dispatcher import APOLOGY, Decoder, IncomingEvent
+from bot.telegram_channel import TelegramChannel
 from handlers.types import AttachmentKind, Document, Inbound, Option, Outgoing, Reply, Result
+from storage.database import Database
+from storage.models import InboxEventRow, ReplyOutboxRow
 from tests.fakes.telegram_api import WEBHOOK_SECRET_HEADER, FakeTelegram
+from tests.intake_support import Pipeline
 
 USER = 1001
 OTHER_USER = 2002
 SECRET = "webhook-secret_123"
 LIMIT = 1000  # max_attachment_bytes for these tests
 REPORT = Document("mau-bao-cao.docx", b"PK\x03\x04 report bytes", "application/vnd.ms-word")
+SLOW = "cham"  # an update with this text is held before handling until the test releases it
 
 
 class EchoBot:
-    """A stand-in for the flows: echoes, offers two options on "chon", fails on "loi"."""
+    """A stand-in for the flows: echoes, offers two options on "chon", fails on "loi" (always) and on
+    "loi mot lan" (the first time only)."""
 
     def __init__(self) -> None:
         self.inbound: asyncio.Queue[Inbound] = asyncio.Queue()
@@ -33,8 +43,8 @@ class EchoBot:
     async def handle(self, inbound: Inbound) -> Result:
         self.seen.append(inbound)
         self.inbound.put_nowait(inbound)
-        if inbound.text == "cham":
-            await self.release_slow.wait()
+        if inbound.text == "loi mot lan" and [i.text for i in self.seen].count("loi mot lan") == 1:
+            raise RuntimeError("boom once")
         return Result(replies=[self._reply(inbound)], outgoing=self._outgoing(inbound))
 
     async def next(self) -> Inbound:
@@ -66,6 +76,18 @@ class EchoBot:
         ]
 
 
+def held_on_slow(decode: Decoder, release: asyncio.Event) -> Decoder:
+    """The channel's decoder, held for the slow update (as a slow file download would hold it): the SQLite
+    test database takes one transaction at a time, so the hold must come before the handling transaction."""
+
+    async def decoder(payload: dict[str, Any]) -> Inbound | None:
+        if (payload.get("message") or {}).get("text") == SLOW:
+            await release.wait()
+        return await decode(payload)
+
+    return decoder
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as server:
@@ -77,20 +99,36 @@ def echo() -> EchoBot:
     return EchoBot()
 
 
-def make_channel(fake: FakeTelegram, echo: EchoBot) -> TelegramChannel:
-    return TelegramChannel(
+@pytest.fixture
+async def pipeline(tmp_path: Path, echo: EchoBot) -> AsyncIterator[Pipeline]:
+    pipe = await Pipeline.on_sqlite(tmp_path, echo.handle)
+    try:
+        yield pipe
+    finally:
+        echo.release_slow.set()
+        await pipe.close()
+
+
+async def make_channel(fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot, receive: Any = None) -> TelegramChannel:
+    """A channel wired into the intake (receive, decode, send), the intake started."""
+    channel = TelegramChannel(
         fake.token,
-        echo.handle,
+        receive or pipeline.dispatcher.receive,
         base_url=fake.base_url,
         base_file_url=fake.base_file_url,
         max_attachment_bytes=LIMIT,
+        poll_timeout=1,
     )
+    pipeline.senders.telegram(channel)
+    pipeline.add("telegram", held_on_slow(channel.decode, echo.release_slow))
+    await pipeline.start()
+    return channel
 
 
 @pytest.fixture
-async def polling(fake: FakeTelegram, echo: EchoBot) -> AsyncIterator[TelegramChannel]:
-    channel = make_channel(fake, echo)
-    await channel.start_polling(poll_timeout=1)
+async def polling(fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot) -> AsyncIterator[TelegramChannel]:
+    channel = await make_channel(fake, pipeline, echo)
+    await channel.start_polling()
     try:
         yield channel
     finally:
@@ -99,13 +137,31 @@ async def polling(fake: FakeTelegram, echo: EchoBot) -> AsyncIterator[TelegramCh
 
 
 @pytest.fixture
-async def webhook(fake: FakeTelegram, echo: EchoBot) -> AsyncIterator[TelegramChannel]:
-    channel = make_channel(fake, echo)
+async def webhook(fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot) -> AsyncIterator[TelegramChannel]:
+    channel = await make_channel(fake, pipeline, echo)
     await channel.start_webhook("https://bot.example.test/telegram", SECRET)
     try:
         yield channel
     finally:
         await channel.stop()
+
+
+async def eventually(condition: Callable[[], bool], what: str, timeout: float = 5) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+async def inbox_rows(pipeline: Pipeline) -> list[InboxEventRow]:
+    async with pipeline.database.transaction() as session:
+        return list((await session.execute(select(InboxEventRow).order_by(InboxEventRow.id))).scalars())
+
+
+async def outbox_rows(pipeline: Pipeline) -> list[ReplyOutboxRow]:
+    async with pipeline.database.transaction() as session:
+        return list((await session.execute(select(ReplyOutboxRow).order_by(ReplyOutboxRow.id))).scalars())
 
 
 # ---------------------------------------------------------------------- polling
@@ -119,11 +175,57 @@ async def test_text_round_trip(polling: TelegramChannel, fake: FakeTelegram, ech
         channel="telegram",
         user_id=str(USER),
         text="xin chào",
-        event_id=str(update_id),
+        event_id=f"{USER}:{update_id}",
         display_name="Minh",
     )
     [reply] = await fake.wait_for_messages(USER, 1)
     assert (reply.text, reply.parse_mode, reply.reply_markup) == ("Bạn nói: xin chào", None, None)
+
+
+async def test_polled_update_is_stored_and_confirmed_only_then(
+    polling: TelegramChannel, fake: FakeTelegram, pipeline: Pipeline
+) -> None:
+    update_id = await fake.user_sends_text(USER, "lưu trước")
+    await fake.wait_for_messages(USER, 1)
+    [row] = await inbox_rows(pipeline)
+    assert (row.channel, row.sender, row.event_key, row.status) == ("telegram", str(USER), str(update_id), "done")
+    assert json.loads(row.payload)["message"]["text"] == "lưu trước"
+    # The next getUpdates carried the offset past it: Telegram forgets the update only now.
+    await fake.wait_until(lambda: fake.pending_updates == [], what="the update confirmed")
+
+
+async def test_text_is_cleaned_of_controls_bidi_and_lone_surrogates(
+    polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot, pipeline: Pipeline
+) -> None:
+    # Sent as JSON escapes (\ud800, \u0000): what a client with broken encoding could make Telegram carry.
+    await fake.user_sends_text(USER, "a\x00b\u202ec\ud800d\u2066e\r\nf\ufeff", first_name="Mi\u202enh\udfff")
+
+    inbound = await echo.next()
+    assert (inbound.text, inbound.display_name) == ("abcde\nf", "Minh")
+    [reply] = await fake.wait_for_messages(USER, 1)
+    assert reply.text == "Bạn nói: abcde\nf"
+    assert [r.status for r in await inbox_rows(pipeline)] == ["done"]
+
+
+async def test_dirty_text_is_stored_and_cleaned_on_every_database(
+    fake: FakeTelegram, echo: EchoBot, database_url: tuple[str, dict]
+) -> None:
+    # PostgreSQL refuses NUL in text and neither database takes a lone surrogate: the stored payload keeps
+    # them as JSON escapes, and the adapter cleans them when it decodes.
+    database = Database(database_url[0], **database_url[1])
+    await database.migrate()
+    pipeline = Pipeline(database, echo.handle)
+    channel = await make_channel(fake, pipeline, echo)
+    await channel.start_polling()
+    try:
+        await fake.user_sends_text(USER, "x\x00y\ud83dz\u202e!", first_name="N\x00am")
+        await fake.user_sends_text(USER, "sạch")
+        first, second = await fake.wait_for_messages(USER, 2)
+    finally:
+        await channel.stop()
+        await pipeline.close()
+    assert (first.text, second.text) == ("Bạn nói: xyz!", "Bạn nói: sạch")
+    assert echo.seen[0].display_name == "Nam"
 
 
 async def test_button_press_arrives_as_choice(polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot) -> None:
@@ -139,11 +241,12 @@ async def test_button_press_arrives_as_choice(polling: TelegramChannel, fake: Fa
 
     update_id = await fake.user_presses_button(USER, menu.message_id, "b")
     inbound = await echo.next()
-    assert (inbound.choice, inbound.text, inbound.event_id) == ("b", None, str(update_id))
+    assert (inbound.choice, inbound.text, inbound.event_id) == ("b", None, f"{USER}:{update_id}")
     messages = await fake.wait_for_messages(USER, 2)
     assert messages[1].text == "Đã chọn b"
-    assert len(fake.callback_answers) == 1
-    assert menu.buttons == []  # the old keyboard is gone
+    # The spinner and the old keyboard are settled beside the handling: wait for them.
+    await eventually(lambda: len(fake.callback_answers) == 1, "the callback answered")
+    await eventually(lambda: menu.buttons == [], "the old keyboard gone")
     with pytest.raises(ValueError, match="no button"):
         await fake.user_presses_button(USER, menu.message_id, "a")
 
@@ -153,8 +256,8 @@ async def test_document_arrives_with_its_bytes(polling: TelegramChannel, fake: F
     await fake.user_sends_document(USER, "sang-kien.pdf", content, "application/pdf", caption="bản thảo")
 
     inbound = await echo.next()
-    attachment = inbound.attachment
-    assert attachment is not None
+    assert inbound.attachment is not None
+    attachment = await inbound.attachment.loaded()  # downloaded only when a step takes it
     assert (attachment.kind, attachment.file_name, attachment.mime_type) == (
         AttachmentKind.DOCUMENT,
         "sang-kien.pdf",
@@ -169,8 +272,9 @@ async def test_oversized_document_arrives_without_content(
 ) -> None:
     await fake.user_sends_document(USER, "qua-lon.pdf", b"x" * (LIMIT + 1), "application/pdf")
 
-    attachment = (await echo.next()).attachment
-    assert attachment is not None
+    announced = (await echo.next()).attachment
+    assert announced is not None
+    attachment = await announced.loaded()  # never downloaded: too big
     assert (attachment.kind, attachment.content, attachment.size) == (
         AttachmentKind.DOCUMENT,
         None,
@@ -186,7 +290,9 @@ async def test_photo_sticker_and_other_kinds(polling: TelegramChannel, fake: Fak
     await fake.user_sends(USER, {"location": {"latitude": 21.03, "longitude": 105.85}})
     other = (await echo.next()).attachment
 
-    assert photo is not None and (photo.kind, photo.content) == (AttachmentKind.PHOTO, b"\xff\xd8 jpeg")
+    assert photo is not None
+    photo = await photo.loaded()
+    assert (photo.kind, photo.content) == (AttachmentKind.PHOTO, b"\xff\xd8 jpeg")
     assert sticker is not None and sticker.kind == AttachmentKind.STICKER
     assert other is not None and other.kind == AttachmentKind.OTHER
 
@@ -212,52 +318,99 @@ async def test_long_text_is_split(polling: TelegramChannel, fake: FakeTelegram, 
     assert (len(first.text or ""), len(second.text or "")) == (4096, 5000 - 4096)
 
 
-async def test_handler_failure_apologises_and_keeps_running(
-    polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot, caplog: pytest.LogCaptureFixture
+async def test_handler_failure_is_retried_then_apologised_and_the_user_goes_on(
+    polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot, pipeline: Pipeline, caplog: pytest.LogCaptureFixture
 ) -> None:
     await fake.user_sends_text(USER, "loi")
     [apology] = await fake.wait_for_messages(USER, 1)
     assert apology.text == APOLOGY
-    assert "handling telegram event" in caplog.text
+    assert [i.text for i in echo.seen] == ["loi"] * 3  # tried three times, then set aside
+    assert "handling a telegram event failed" in caplog.text
 
     await fake.user_sends_text(USER, "vẫn chạy")
     messages = await fake.wait_for_messages(USER, 2)
     assert messages[1].text == "Bạn nói: vẫn chạy"
+    await pipeline.idle()
+    assert [r.status for r in await inbox_rows(pipeline)] == ["failed", "done"]
 
 
-async def test_outgoing_for_telegram_users_is_sent_others_ignored(
+async def test_a_passing_failure_is_retried_without_an_apology(
     polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot
+) -> None:
+    await fake.user_sends_text(USER, "loi mot lan")
+    [reply] = await fake.wait_for_messages(USER, 1)
+    assert reply.text == "Bạn nói: loi mot lan"
+    assert [i.text for i in echo.seen] == ["loi mot lan"] * 2
+
+
+async def test_outgoing_for_telegram_users_is_sent_others_kept_for_their_channel(
+    polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot, pipeline: Pipeline
 ) -> None:
     await fake.user_sends_text(USER, "bao")
     [notice] = await fake.wait_for_messages(OTHER_USER, 1)
     await fake.wait_for_messages(USER, 1)
     assert notice.text == "Anh/Chị được thêm làm đồng tác giả"
     assert {m.chat_id for m in fake.sent} == {USER, OTHER_USER}
+    await pipeline.idle()
+    # The Zalo message waits in the outbox for the Zalo channel; it is not sent through Telegram.
+    rows = await outbox_rows(pipeline)
+    assert sorted((r.channel, r.chat, r.status) for r in rows) == [
+        ("telegram", str(USER), "sent"),
+        ("telegram", str(OTHER_USER), "sent"),
+        ("zalo", "z-1", "pending"),
+    ]
 
 
-async def test_redelivered_update_keeps_its_event_id(
-    polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot
+async def test_redelivered_update_is_handled_once(
+    polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot, pipeline: Pipeline
 ) -> None:
     update_id = await fake.user_sends_text(USER, "một lần")
     first = await echo.next()
+    await fake.wait_for_messages(USER, 1)
     await fake.redeliver(update_id)
-    second = await echo.next()
-    assert first.event_id == second.event_id == str(update_id)
+    await fake.user_sends_text(USER, "hai")  # served after the redelivery (getUpdates answers in id order)
+    await fake.wait_for_messages(USER, 2)
+    await pipeline.idle()
+    assert first.event_id == f"{USER}:{update_id}"
+    assert [i.text for i in echo.seen] == ["một lần", "hai"]
+    assert [m.text for m in fake.sent_to(USER)] == ["Bạn nói: một lần", "Bạn nói: hai"]
+    assert len(await inbox_rows(pipeline)) == 2
 
 
 async def test_one_user_in_order_other_users_not_blocked(
     polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot
 ) -> None:
-    await fake.user_sends_text(USER, "cham")  # handle waits until released
+    await fake.user_sends_text(USER, SLOW)  # held until released
     await fake.user_sends_text(USER, "sau đó")
     await fake.user_sends_text(OTHER_USER, "người khác")
 
     [other] = await fake.wait_for_messages(OTHER_USER, 1)
     assert other.text == "Bạn nói: người khác"
-    assert [i.text for i in echo.seen if i.user_id == str(USER)] == ["cham"]
+    assert [i.text for i in echo.seen if i.user_id == str(USER)] == []  # "sau đó" waits for the slow one
     echo.release_slow.set()
     first, second = await fake.wait_for_messages(USER, 2)
-    assert (first.text, second.text) == ("Bạn nói: cham", "Bạn nói: sau đó")
+    assert (first.text, second.text) == (f"Bạn nói: {SLOW}", "Bạn nói: sau đó")
+    assert [i.text for i in echo.seen if i.user_id == str(USER)] == [SLOW, "sau đó"]
+
+
+async def test_a_flood_wait_for_one_chat_does_not_hold_up_another(
+    fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot
+) -> None:
+    fake.per_chat_rate = 1  # one message a second per chat: the second reply to USER gets a 429
+    channel = await make_channel(fake, pipeline, echo)
+    await channel.start_polling()
+    try:
+        await fake.user_sends_text(USER, "một")
+        await fake.wait_for_messages(USER, 1)
+        await fake.user_sends_text(USER, "hai")
+        await eventually(lambda: fake.rejected_count == 1, "a 429 for USER")  # the fake notifies no rejection
+        await fake.user_sends_text(OTHER_USER, "người khác")
+        await fake.wait_for_messages(OTHER_USER, 1)
+        assert [m.text for m in fake.sent_to(USER)] == ["Bạn nói: một"]  # still waiting out its flood wait
+        await fake.wait_for_messages(USER, 2)
+    finally:
+        await channel.stop()
+    assert [m.text for m in fake.sent_to(USER)] == ["Bạn nói: một", "Bạn nói: hai"]
 
 
 async def test_public_send(polling: TelegramChannel, fake: FakeTelegram) -> None:
@@ -270,17 +423,19 @@ async def test_public_send(polling: TelegramChannel, fake: FakeTelegram) -> None
         await polling.send(str(OTHER_USER), Reply("nhắc"))
 
 
-async def test_flood_control_answer_is_retried_not_lost(fake: FakeTelegram, echo: EchoBot) -> None:
+async def test_flood_control_answer_is_retried_not_lost(fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot) -> None:
     fake.inject_429_every = 2
-    channel = make_channel(fake, echo)
-    await channel.start_polling(poll_timeout=1)
+    channel = await make_channel(fake, pipeline, echo)
+    await channel.start_polling()
     try:
-        await channel.send(str(USER), Reply("một"))
-        await channel.send(str(USER), Reply("hai"))  # answered 429 once, retried after retry_after
+        await fake.user_sends_text(USER, "một")
+        await fake.user_sends_text(USER, "hai")  # its reply is answered 429 once, sent again after retry_after
+        await fake.wait_for_messages(USER, 2)
     finally:
         await channel.stop()
-    assert [m.text for m in fake.sent_to(USER)] == ["một", "hai"]
+    assert [m.text for m in fake.sent_to(USER)] == ["Bạn nói: một", "Bạn nói: hai"]
     assert fake.rejected_count == 1
+    assert [r.status for r in await outbox_rows(pipeline)] == ["sent", "sent"]
 
 
 async def test_many_users_at_once_nothing_lost_or_duplicated(
@@ -291,17 +446,19 @@ async def test_many_users_at_once_nothing_lost_or_duplicated(
         for user in users:
             await fake.user_sends_text(user, f"tin {round_no}")
 
-    await fake.wait_until(lambda: len(fake.log) == 60, timeout=10, what="60 replies")
+    await fake.wait_until(lambda: len(fake.log) >= 60, timeout=20, what="60 replies")
+    await asyncio.sleep(0.2)
+    assert len([e for e in fake.log if e.method == "sendMessage"]) == 60
     for user in users:
         assert [m.text for m in fake.sent_to(user)] == [f"Bạn nói: tin {n}" for n in range(3)]
 
 
 async def test_token_never_reaches_the_logs(
-    fake: FakeTelegram, echo: EchoBot, caplog: pytest.LogCaptureFixture
+    fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    channel = make_channel(fake, echo)
-    await channel.start_polling(poll_timeout=1)
+    channel = await make_channel(fake, pipeline, echo)
+    await channel.start_polling()
     try:
         await fake.user_sends_text(USER, "loi")  # logs an exception too
         await fake.wait_for_messages(USER, 1)
@@ -322,31 +479,94 @@ async def test_webhook_is_registered_with_the_secret(webhook: TelegramChannel, f
 
 @pytest.mark.parametrize("header", [None, "", "wrong-secret", SECRET + "x"])
 async def test_webhook_without_the_right_secret_is_403(
-    webhook: TelegramChannel, fake: FakeTelegram, echo: EchoBot, header: str | None
+    webhook: TelegramChannel, fake: FakeTelegram, echo: EchoBot, pipeline: Pipeline, header: str | None
 ) -> None:
     body = json.dumps(fake.make_text_update(USER, "giả mạo")).encode()
     assert await webhook.process_webhook(body, header, SECRET) == 403
+    await pipeline.idle()
     assert echo.seen == [] and fake.sent == []
+    assert await inbox_rows(pipeline) == []
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"message": {}}', b'"update"', b"\xff\xfe"])
-async def test_webhook_with_a_malformed_body_is_400(webhook: TelegramChannel, echo: EchoBot, body: bytes) -> None:
+def nested(depth: int) -> bytes:
+    """A well-formed update with a field nested ``depth`` lists deep."""
+    return b'{"update_id": 7, "x": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[]", b'{"message": {}}', b'"update"', b"\xff\xfe", nested(100), nested(100_000)],
+    ids=["not-json", "list", "no-update-id", "string", "not-utf8", "nested-100", "nested-100000"],
+)
+async def test_webhook_with_a_malformed_body_is_400(
+    webhook: TelegramChannel, echo: EchoBot, pipeline: Pipeline, body: bytes
+) -> None:
     assert await webhook.process_webhook(body, SECRET, SECRET) == 400
+    await pipeline.idle()
     assert echo.seen == []
+    assert await inbox_rows(pipeline) == []
 
 
-async def test_webhook_with_the_secret_is_handled(webhook: TelegramChannel, fake: FakeTelegram, echo: EchoBot) -> None:
+async def test_webhook_with_the_secret_is_handled_once(
+    webhook: TelegramChannel, fake: FakeTelegram, echo: EchoBot, pipeline: Pipeline
+) -> None:
     update = fake.make_text_update(USER, "qua webhook")
     body = json.dumps(update).encode()
 
     assert await webhook.process_webhook(body, SECRET, SECRET) == 200
+    assert [m.text for m in await fake.wait_for_messages(USER, 1)] == ["Bạn nói: qua webhook"]
+    assert await webhook.process_webhook(body, SECRET, SECRET) == 200  # a redelivery: acknowledged, not redone
+    await pipeline.idle()
+    assert [i.event_id for i in echo.seen] == [f"{USER}:{update['update_id']}"]
     assert [m.text for m in fake.sent_to(USER)] == ["Bạn nói: qua webhook"]
-    assert await webhook.process_webhook(body, SECRET, SECRET) == 200  # a redelivery
-    assert [i.event_id for i in echo.seen] == [str(update["update_id"])] * 2
 
 
-async def test_webhook_delivered_by_telegram_over_http(fake: FakeTelegram, echo: EchoBot) -> None:
-    channel = make_channel(fake, echo)
+async def test_webhook_answers_200_only_once_the_update_is_stored(
+    fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot
+) -> None:
+    release = asyncio.Event()
+    failing = False
+
+    async def slow_receive(channel: str, events: list[IncomingEvent]) -> int:
+        await release.wait()
+        if failing:
+            raise OSError("the database is unreachable")
+        return await pipeline.dispatcher.receive(channel, events)
+
+    channel = await make_channel(fake, pipeline, echo, receive=slow_receive)
+    await channel.start_webhook("https://bot.example.test/telegram", SECRET)
+    try:
+        update = fake.make_text_update(USER, "đã lưu chưa?")
+        answer = asyncio.create_task(channel.process_webhook(json.dumps(update).encode(), SECRET, SECRET))
+        await asyncio.sleep(0.2)
+        assert not answer.done()  # no answer while the update is not stored
+        assert await inbox_rows(pipeline) == []
+        release.set()
+        assert await answer == 200
+        [row] = await inbox_rows(pipeline)  # stored by the time the 200 went out
+        assert (row.sender, row.event_key) == (str(USER), str(update["update_id"]))
+        await fake.wait_for_messages(USER, 1)
+
+        # When storing fails, the call fails (aiohttp answers 500) and Telegram delivers the update again.
+        failing = True
+        other = fake.make_text_update(USER, "không lưu được")
+        with pytest.raises(OSError):
+            await channel.process_webhook(json.dumps(other).encode(), SECRET, SECRET)
+        assert len(await inbox_rows(pipeline)) == 1
+    finally:
+        await channel.stop()
+
+
+async def test_webhook_text_is_cleaned(webhook: TelegramChannel, fake: FakeTelegram, echo: EchoBot) -> None:
+    body = json.dumps(fake.make_text_update(USER, "x\udc80y\x07\u202dz")).encode()
+    assert await webhook.process_webhook(body, SECRET, SECRET) == 200
+    assert (await echo.next()).text == "xyz"
+    [reply] = await fake.wait_for_messages(USER, 1)
+    assert reply.text == "Bạn nói: xyz"
+
+
+async def test_webhook_delivered_by_telegram_over_http(fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot) -> None:
+    channel = await make_channel(fake, pipeline, echo)
 
     async def endpoint(request: web.Request) -> web.Response:
         status = await channel.process_webhook(await request.read(), request.headers.get(WEBHOOK_SECRET_HEADER), SECRET)
@@ -360,9 +580,11 @@ async def test_webhook_delivered_by_telegram_over_http(fake: FakeTelegram, echo:
     try:
         await channel.start_webhook(f"http://127.0.0.1:{runner.addresses[0][1]}/telegram", SECRET)
         await fake.user_sends_text(USER, "chon")
-        [menu] = fake.sent_to(USER)
+        [menu] = await fake.wait_for_messages(USER, 1)
         await fake.user_presses_button(USER, menu.message_id, "a")
+        await fake.wait_for_messages(USER, 2)
         forged = await fake.post_to_webhook(fake.make_text_update(USER, "giả"), headers={})
+        await pipeline.idle()
     finally:
         await channel.stop()
         await runner.cleanup()

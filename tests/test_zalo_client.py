@@ -20,7 +20,7 @@ from bot.zalo.errors import (
     ZaloUnauthorized,
 )
 from bot.zalo.redact import TokenRedactingFilter
-from bot.zalo.updates import ZaloUpdate, parse_update, split_text, to_inbound
+from bot.zalo.updates import ZaloUpdate, parse_update, parse_updates, split_text, to_inbound, units
 from handlers.types import AttachmentKind
 from tests.fakes.zalo_api import FakeZalo
 
@@ -304,7 +304,6 @@ def test_parse_update_wrapped_and_bare() -> None:
         {"ok": True, "result": []},
         {"event_name": "message.text.received"},
         {"event_name": "message.text.received", "message": "x"},
-        {"event_name": 5, "message": update_body()["message"]},
         update_body(chat=None),
         update_body(**{"from": {"display_name": "no id"}}),
         update_body(message_id=""),
@@ -321,7 +320,8 @@ def test_to_inbound_kinds() -> None:
         return to_inbound(update)
 
     text = inbound(update_body(text="Xin chào"))
-    assert (text.channel, text.user_id, text.text, text.event_id) == ("zalo", "u1", "Xin chào", "mid-1")
+    # The sender is part of the event id: two users can never shadow each other's events.
+    assert (text.channel, text.user_id, text.text, text.event_id) == ("zalo", "u1", "Xin chào", "u1:mid-1")
     assert text.display_name == "Trần Thị B"
 
     image = inbound(update_body("message.image.received", photo_url="https://p/1.jpg", caption="Ảnh"))
@@ -338,3 +338,65 @@ def test_to_inbound_kinds() -> None:
     bot = update_body(text="hi")
     bot["message"]["from"]["is_bot"] = True
     assert inbound(bot) is None
+
+
+def test_split_counts_utf16_units() -> None:
+    # An emoji is one character but two UTF-16 units, as Zalo counts: 1,500 of them make two messages.
+    assert split_text("😀" * 1500) == ["😀" * 1000, "😀" * 500]
+    assert units("😀") == 2 and units("ắ") == 1
+    line = "Chúc mừng 🎉 " * 400
+    chunks = split_text(line)
+    assert len(chunks) == 3 and all(units(c) <= 2000 for c in chunks)
+    assert "".join(chunks) == line
+
+
+@pytest.mark.parametrize(
+    ("body", "count"),
+    [
+        ({"ok": True, "result": update_body(text="một")}, 1),
+        ({"ok": True, "result": [update_body(text="một"), update_body(text="hai")]}, 2),
+        ([update_body(text="một")], 1),
+        (update_body(text="trần"), 1),
+        ({"ok": True, "result": []}, 0),
+        (None, 0),
+    ],
+)
+def test_parse_updates_takes_one_update_or_a_list(body: Any, count: int) -> None:
+    updates = parse_updates(body)
+    assert len(updates) == count
+    assert all(parse_update(u) is not None for u in updates)
+
+
+def test_event_name_is_inferred_when_missing_or_not_a_name() -> None:
+    def parsed(event: Any, **message: Any) -> ZaloUpdate:
+        body = update_body(**message)
+        if event is None:
+            del body["event_name"]
+        else:
+            body["event_name"] = event
+        update = parse_update(body)
+        assert update is not None
+        return update
+
+    assert parsed(None, text="Xin chào").event_name == "message.text.received"
+    assert parsed("", photo="https://p/2.jpg").event_name == "message.image.received"
+    assert parsed(5, sticker="abc").event_name == "message.sticker.received"
+    assert parsed(None).event_name == "message.unsupported.received"
+
+
+def test_photo_is_taken_from_photo_or_photo_url() -> None:
+    for field in ("photo_url", "photo"):
+        update = parse_update(update_body("message.image.received", **{field: "https://p/3.jpg"}))
+        assert update is not None and update.photo_url == "https://p/3.jpg"
+        inbound = to_inbound(update)
+        assert inbound is not None and inbound.attachment is not None
+        assert (inbound.attachment.kind, inbound.attachment.url) == (AttachmentKind.PHOTO, "https://p/3.jpg")
+
+
+def test_to_inbound_cleans_text_and_name() -> None:
+    body = update_body(text="a\x00b\u202ec\ud800d\r\ne")
+    body["message"]["from"]["display_name"] = "Trần\u2067 B"
+    update = parse_update(body)
+    assert update is not None
+    inbound = to_inbound(update)
+    assert inbound is not None and (inbound.text, inbound.display_name) == ("abcd\ne", "Trần B")

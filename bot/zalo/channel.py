@@ -8,87 +8,74 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hmac
 import json
 import logging
 import time
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
+from bot.intake.dispatcher import IncomingEvent
 from bot.render import render_plain
 from bot.zalo.client import ZaloClient
-from bot.zalo.errors import ZaloError, ZaloUnauthorized
-from bot.zalo.updates import CHANNEL, ZaloUpdate, parse_update, split_text, to_inbound
-from handlers.ports import HandleFn
-from handlers.types import Inbound, Reply, Result
+from bot.zalo.errors import ZaloBadRequest, ZaloError, ZaloUnauthorized
+from bot.zalo.photos import PhotoFetcher
+from bot.zalo.updates import CHANNEL, parse_update, parse_updates, split_text, to_inbound, units
+from handlers.types import Attachment, Inbound, Reply
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MIN_SECRET_LENGTH, MAX_SECRET_LENGTH = 8, 256
 
-APOLOGY = "Xin lỗi, hệ thống đang gặp sự cố. Những gì Anh/Chị đã nhập vẫn được lưu; vui lòng thử lại sau ít phút."
 DOCUMENT_NOTICE = (
     "Tài liệu «{file_name}» không gửi được qua Zalo; Anh/Chị vui lòng xem trên Telegram hoặc liên hệ thư ký hội đồng."
 )
 UNAUTHORIZED_LOG = "Zalo từ chối token (401): kiểm tra ZALO_BOT_TOKEN. Dừng nhận tin nhắn Zalo."
 
 OnSent = Callable[[int], Awaitable[None]]
-
-
-class _RecentIds:
-    """A bounded set of recently seen message ids, oldest forgotten first."""
-
-    def __init__(self, capacity: int) -> None:
-        self._capacity = capacity
-        self._ids: OrderedDict[str, None] = OrderedDict()
-
-    def add(self, message_id: str) -> bool:
-        """Records the id; False when it was already there (a redelivery)."""
-        if message_id in self._ids:
-            self._ids.move_to_end(message_id)
-            return False
-        self._ids[message_id] = None
-        if len(self._ids) > self._capacity:
-            self._ids.popitem(last=False)
-        return True
+Receive = Callable[[str, list[IncomingEvent]], Awaitable[int]]
 
 
 class ZaloChannel:
+    """Receives into ``receive`` (which stores an update before this channel lets it go) and sends text."""
+
     def __init__(
         self,
         client: ZaloClient,
-        handle: HandleFn,
+        receive: Receive,
         *,
+        photos: PhotoFetcher | None = None,
         on_sent: OnSent | None = None,
         poll_timeout: int = 30,
         error_backoff: float = 1.0,
         min_poll_interval: float = 1.0,
         max_error_backoff: float = 60.0,
-        seen_capacity: int = 10_000,
     ) -> None:
         self._client = client
-        self._handle = handle
+        self._receive = receive
+        self._photos = photos
         self._on_sent = on_sent
         self._poll_timeout = poll_timeout
         self._error_backoff = error_backoff
         self._min_poll_interval = min_poll_interval
         self._max_error_backoff = max_error_backoff
-        self._seen = _RecentIds(seen_capacity)
-        # One user's events are handled one at a time and in order (webhooks may arrive concurrently).
-        self._user_locks: dict[str, _UserLock] = {}
 
     # --- receiving -------------------------------------------------------------------------------------
 
     async def poll_forever(self, stop: asyncio.Event) -> None:
-        """Long-polls until ``stop`` is set, or returns at once if Zalo rejects the token."""
+        """Long-polls until ``stop`` is set; returns at once if Zalo rejects the token.
+
+        Zalo's getUpdates has no offset: an update it hands over is ours, so it is stored before the next
+        poll. An empty answer, an error, or an update handed over again (Zalo replays what it thinks was not
+        taken) never make the loop spin: each backs off, the replays increasingly.
+        """
         stop_waiter = asyncio.create_task(stop.wait())
         webhook_cleared = False
-        failures = 0
+        failures = repeats = 0
         try:
             while not stop.is_set():
                 try:
@@ -99,14 +86,17 @@ class ZaloChannel:
                     started = time.monotonic()
                     body = await self._poll_once(stop_waiter)
                     failures = 0
-                    if body is not None:
-                        await self._process_body(body)
-                    else:
-                        # The server long-polls, so an idle answer normally took poll_timeout seconds;
-                        # if it came back at once, pause rather than spin.
-                        idle_for = self._min_poll_interval - (time.monotonic() - started)
-                        if idle_for > 0:
-                            await asyncio.wait({stop_waiter}, timeout=idle_for)
+                    offered, fresh = await self._store(body) if body is not None else (0, 0)
+                    if fresh:
+                        repeats = 0
+                        continue
+                    if offered:  # only updates already stored are replays; one not for us is no replay
+                        repeats += 1
+                    # Idle (the server long-polls, so this normally took poll_timeout) or a replay: pause.
+                    pause = self._min_poll_interval * min(2**repeats, 30) if repeats else self._min_poll_interval
+                    idle_for = pause - (time.monotonic() - started) if not repeats else pause
+                    if idle_for > 0:
+                        await asyncio.wait({stop_waiter}, timeout=idle_for)
                 except ZaloUnauthorized:
                     logger.error(UNAUTHORIZED_LOG)
                     return
@@ -123,7 +113,7 @@ class ZaloChannel:
         finally:
             stop_waiter.cancel()
 
-    async def _poll_once(self, stop_waiter: asyncio.Task[bool]) -> dict[str, Any] | None:
+    async def _poll_once(self, stop_waiter: asyncio.Task[bool]) -> Any:
         """One long poll, abandoned as soon as ``stop`` is set (the server may hold it for 30 s)."""
         poll = asyncio.ensure_future(self._client.get_updates(self._poll_timeout))
         try:
@@ -138,22 +128,34 @@ class ZaloChannel:
             raise _Stopped
         return poll.result()
 
+    async def _store(self, body: Any) -> tuple[int, int]:
+        """Store every readable update in ``body`` meant for the flows; how many were offered, how many new."""
+        events: list[IncomingEvent] = []
+        for raw in parse_updates(body):
+            update = parse_update(raw)
+            if update is None:
+                logger.warning("Zalo sent an update this adapter cannot read (%s); ignored", _shape(raw))
+                continue
+            if to_inbound(update) is None:
+                continue
+            events.append(IncomingEvent(update.user_id, update.message_id, dict(raw)))
+        if not events:
+            return 0, 0
+        return len(events), await self._receive(CHANNEL, events)
+
     async def process_webhook(self, body: bytes, secret_header: str | None, expected_secret: str) -> int:
-        """Handles one webhook delivery and returns the HTTP status to answer with."""
+        """One webhook delivery: 403 without the secret, 400 if unreadable, 200 once it is stored."""
         if not _secret_matches(secret_header, expected_secret):
             logger.warning("Zalo webhook refused: missing or wrong secret header")
             return 403
         try:
             payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return 400
-        update = parse_update(payload)
-        if update is None:
+        updates = parse_updates(payload)
+        if not updates or any(parse_update(u) is None for u in updates):
             return 400
-        try:
-            await self._process(update)
-        except ZaloUnauthorized:
-            logger.error(UNAUTHORIZED_LOG)
+        await self._store(payload)
         return 200
 
     async def start_webhook(self, url: str, secret: str) -> None:
@@ -161,68 +163,48 @@ class ZaloChannel:
             raise ValueError(f"the webhook secret must be {MIN_SECRET_LENGTH}–{MAX_SECRET_LENGTH} characters")
         await self._client.set_webhook(url, secret)
 
-    async def _process_body(self, body: dict[str, Any]) -> None:
-        update = parse_update(body)
+    async def decode(self, payload: dict[str, Any]) -> Inbound | None:
+        """A stored update as the neutral event; a photo is fetched from its URL."""
+        update = parse_update(payload)
         if update is None:
-            logger.warning("Zalo sent an update this adapter cannot read; ignored")
-            return
-        await self._process(update)
-
-    async def _process(self, update: ZaloUpdate) -> None:
-        if not self._seen.add(update.message_id):
-            logger.info("Zalo redelivered message %s; ignored", update.message_id)
-            return
+            return None
         inbound = to_inbound(update)
-        if inbound is None:
-            return
-        async with self._user_lock(inbound.user_id):
-            await self._dispatch(inbound)
+        photos = self._photos
+        if inbound is None or photos is None or inbound.attachment is None or not inbound.attachment.url:
+            return inbound
+        announced = inbound
 
-    @contextlib.asynccontextmanager
-    async def _user_lock(self, user_id: str) -> AsyncIterator[None]:
-        entry = self._user_locks.get(user_id)
-        if entry is None:
-            entry = self._user_locks[user_id] = _UserLock()
-        entry.users += 1
-        try:
-            async with entry.lock:
-                yield
-        finally:
-            entry.users -= 1
-            if entry.users == 0:
-                del self._user_locks[user_id]
+        async def load() -> Attachment:
+            fetched = (await photos.fetch(announced)).attachment
+            assert fetched is not None
+            return fetched
 
-    async def _dispatch(self, inbound: Inbound) -> None:
-        try:
-            result = await self._handle(inbound)
-        except Exception:
-            logger.exception("Zalo: the flow failed on message %s", inbound.event_id)
-            result = Result(replies=[Reply(APOLOGY)])
-        for reply in result.replies:
-            await self._deliver(inbound.user_id, reply)
-        for out in result.outgoing:
-            if out.channel == CHANNEL:
-                await self._deliver(out.user_id, out.reply)
-
-    async def _deliver(self, user_id: str, reply: Reply) -> None:
-        """``send`` for the receive path: a failed delivery is logged, never fatal (except a bad token)."""
-        try:
-            await self.send(user_id, reply)
-        except ZaloUnauthorized:
-            raise
-        except ZaloError as err:
-            logger.warning("Zalo: could not send to user %s: %s", user_id, err)
+        # The photo is downloaded only if the current step takes it.
+        return dataclasses.replace(inbound, attachment=dataclasses.replace(inbound.attachment, loader=load))
 
     # --- sending ---------------------------------------------------------------------------------------
 
     async def send(self, user_id: str, reply: Reply) -> None:
-        """Sends one reply as one or more text messages, in order. Raises ``ZaloError`` on failure."""
+        """Sends one reply as one or more text messages, in order. Raises ``ZaloError`` on failure.
+
+        A chunk Zalo refuses as too long (it may count differently from us) is cut in half and sent again."""
         text = render_plain(reply)
         if reply.document is not None:
             text = f"{text}\n\n{DOCUMENT_NOTICE.format(file_name=reply.document.file_name)}"
         for chunk in split_text(text):
+            await self._send_chunk(user_id, chunk)
+
+    async def _send_chunk(self, user_id: str, chunk: str, depth: int = 0) -> None:
+        try:
             await self._client.send_message(user_id, chunk)
-            await self._count_sent()
+        except ZaloBadRequest as err:
+            if depth >= 3 or units(chunk) < 200 or not _about_length(err):
+                raise
+            logger.info("Zalo refused a %d-unit message as too long; sending it in two", units(chunk))
+            for piece in split_text(chunk, max(units(chunk) // 2, 100)):
+                await self._send_chunk(user_id, piece, depth + 1)
+            return
+        await self._count_sent()
 
     async def _count_sent(self) -> None:
         if self._on_sent is None:
@@ -234,10 +216,16 @@ class ZaloChannel:
             logger.exception("Zalo: on_sent callback failed")
 
 
-@dataclass
-class _UserLock:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    users: int = 0
+def _about_length(err: ZaloError) -> bool:
+    text = str(err).lower()
+    return any(word in text for word in ("length", "long", "2000", "text", "too large", "exceed"))
+
+
+def _shape(raw: Any) -> str:
+    """What an unreadable update looked like, without its content (no user text in logs)."""
+    if isinstance(raw, dict):
+        return "keys " + ",".join(sorted(str(k) for k in raw)[:10])
+    return type(raw).__name__
 
 
 class _Stopped(Exception):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.intake.clean import clean_text
 from handlers.types import Attachment, AttachmentKind, Inbound
 
 CHANNEL = "zalo"
@@ -59,7 +60,7 @@ def _date_ms(value: Any) -> int:
 def _unwrap(body: Any) -> Mapping[str, Any] | None:
     if not isinstance(body, Mapping):
         return None
-    if "event_name" not in body and "result" in body:
+    if "message" not in body and "result" in body:
         if body.get("ok") is False:
             return None
         inner = body["result"]
@@ -67,14 +68,41 @@ def _unwrap(body: Any) -> Mapping[str, Any] | None:
     return body
 
 
+def parse_updates(body: Any) -> list[Any]:
+    """The update objects in a getUpdates result or webhook body: Zalo hands one, some clients see a list."""
+    if isinstance(body, Mapping) and "result" in body and "message" not in body:
+        if body.get("ok") is False:
+            return []
+        body = body["result"]
+    if isinstance(body, list):
+        return list(body)
+    return [body] if body is not None else []
+
+
+def _event_name(update: Mapping[str, Any], message: Mapping[str, Any]) -> str | None:
+    """The event's name; older samples omit it, so it is inferred from what the message carries."""
+    name = update.get("event_name")
+    if isinstance(name, str) and name:
+        return name
+    if isinstance(message.get("text"), str):
+        return TEXT_EVENT
+    if isinstance(message.get("photo_url") or message.get("photo"), str):
+        return IMAGE_EVENT
+    if message.get("sticker") is not None:
+        return STICKER_EVENT
+    return UNSUPPORTED_EVENT
+
+
 def parse_update(body: Any) -> ZaloUpdate | None:
     """Reads a wrapped (``{ok, result: {...}}``) or bare update; None for anything malformed."""
     update = _unwrap(body)
     if update is None:
         return None
-    event_name = update.get("event_name")
     message = update.get("message")
-    if not isinstance(event_name, str) or not event_name or not isinstance(message, Mapping):
+    if not isinstance(message, Mapping):
+        return None
+    event_name = _event_name(update, message)
+    if event_name is None:
         return None
     chat = message.get("chat")
     sender = message.get("from")
@@ -91,11 +119,11 @@ def parse_update(body: Any) -> ZaloUpdate | None:
         # The bot platform is about one-to-one chats; an update without a chat type is taken as private.
         chat_type=chat_type.upper() if isinstance(chat_type, str) and chat_type else "PRIVATE",
         user_id=user_id,
-        display_name=_opt_str(sender.get("display_name")) or "",
+        display_name=_opt_str(sender.get("display_name") or sender.get("name") or sender.get("first_name")) or "",
         is_bot=sender.get("is_bot") is True,
         date_ms=_date_ms(message.get("date")),
         text=_opt_str(message.get("text")),
-        photo_url=_opt_str(message.get("photo_url")),
+        photo_url=_opt_str(message.get("photo_url")) or _opt_str(message.get("photo")),
         caption=_opt_str(message.get("caption")),
     )
 
@@ -123,20 +151,41 @@ def to_inbound(update: ZaloUpdate) -> Inbound | None:
     return Inbound(
         channel=CHANNEL,
         user_id=update.user_id,
-        text=text,
+        text=clean_text(text),
         attachment=attachment,
-        event_id=update.message_id,
-        display_name=update.display_name,
+        # The sender is part of the key: two users can never shadow each other's events.
+        event_id=f"{update.user_id}:{update.message_id}",
+        display_name=clean_text(update.display_name) or "",
     )
 
 
+def units(text: str) -> int:
+    """Length as Zalo may count it: UTF-16 code units (an emoji is two), never less than the characters."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fit(line: str, limit: int) -> int:
+    """The longest prefix of ``line`` (in characters) that is at most ``limit`` UTF-16 units."""
+    if units(line) <= limit:
+        return len(line)
+    lo, hi = 0, min(len(line), limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if units(line[:mid]) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
 def _hard_split(line: str, limit: int) -> list[str]:
-    """Cuts one over-long line into pieces of at most ``limit``, after a space when there is one."""
+    """Cuts one over-long line into pieces of at most ``limit`` units, after a space when there is one."""
     pieces: list[str] = []
-    while len(line) > limit:
-        cut = line.rfind(" ", 0, limit) + 1  # keep the space on the left piece, so "".join() restores it
+    while units(line) > limit:
+        fit = max(_fit(line, limit), 1)
+        cut = line.rfind(" ", 0, fit) + 1  # keep the space on the left piece, so "".join() restores it
         if cut <= 0:
-            cut = limit
+            cut = fit
         pieces.append(line[:cut])
         line = line[cut:]
     pieces.append(line)
@@ -144,7 +193,8 @@ def _hard_split(line: str, limit: int) -> list[str]:
 
 
 def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
-    """Splits ``text`` into chunks of at most ``limit`` characters, at line boundaries where possible.
+    """Splits ``text`` into chunks of at most ``limit`` UTF-16 units (so at most ``limit`` characters too),
+    at line boundaries where possible.
 
     The newline at a split point is dropped; a single line longer than ``limit`` is cut at a word
     boundary when it has one. Blank lines that would open a chunk are dropped, and no chunk is blank.
@@ -161,7 +211,7 @@ def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
             current = pieces[-1]
         elif not current.strip():
             current = line  # opening a chunk: whatever blank lines came before are dropped
-        elif len(current) + 1 + len(line) <= limit:
+        elif units(current) + 1 + units(line) <= limit:
             current = f"{current}\n{line}"
         else:
             chunks.append(current.rstrip("\n"))

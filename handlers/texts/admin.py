@@ -10,3 +10,7 @@ NO_SUCH_ROLE = "Không có vai trò «{role}». Vai trò: canbo, thutruong, thuk
 GRANTED = "Đã cấp vai trò {role} cho {name} (mã số {id})."
 REVOKED = "Đã thu hồi vai trò {role} của {name} (mã số {id})."
 GRANTED_NOTICE = "Anh/Chị vừa được cấp vai trò {role} trong Sáng kiến bot."
+CHANNEL_STOPPED = (
+    "Cảnh báo vận hành: kênh {channel} của Sáng kiến bot đã ngừng nhận tin nhắn ({reason}). "
+    "Các kênh khác vẫn hoạt động. Vui lòng kiểm tra cấu hình và khởi động lại bot."
+)

@@ -16,6 +16,7 @@ Rate limits (off by default) apply to the ``send*`` methods except sendChatActio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import math
@@ -284,6 +285,7 @@ class FakeTelegram:
         global_rate: int | None = None,
         per_chat_rate: int | None = None,
         inject_429_every: int | None = None,
+        retry_webhooks: bool = False,
         bot_username: str = "sangkien_test_bot",
         bot_first_name: str = "Sáng kiến (test)",
     ) -> None:
@@ -291,6 +293,10 @@ class FakeTelegram:
         self.global_rate = global_rate
         self.per_chat_rate = per_chat_rate
         self.inject_429_every = inject_429_every
+        # As Telegram does: a webhook delivery not answered 200 is tried again, in order, until it is.
+        self.retry_webhooks = retry_webhooks
+        self._webhook_backlog: list[JSON] = []
+        self._webhook_worker: asyncio.Task[None] | None = None
         bot_id = token.split(":", 1)[0]
         self.bot_user: JSON = {
             "id": int(bot_id) if bot_id.isdigit() else 1,
@@ -386,6 +392,10 @@ class FakeTelegram:
         tb: TracebackType | None,
     ) -> None:
         self._closing = True
+        if self._webhook_worker is not None:
+            self._webhook_worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_worker
         async with self._updates_changed:
             self._updates_changed.notify_all()
         if self._http is not None:
@@ -580,6 +590,11 @@ class FakeTelegram:
         return [queued.update for queued in self._pending]
 
     async def _dispatch(self, update: JSON, *, redelivered: bool) -> None:
+        if self.webhook_url and self.retry_webhooks:
+            self._webhook_backlog.append(update)
+            if self._webhook_worker is None or self._webhook_worker.done():
+                self._webhook_worker = asyncio.create_task(self._drain_webhooks())
+            return
         if self.webhook_url:
             status = await self.post_to_webhook(update)
             self.webhook_deliveries.append(WebhookDelivery(int(update["update_id"]), status))
@@ -588,6 +603,21 @@ class FakeTelegram:
         async with self._updates_changed:
             self._pending.append(_Queued(update, redelivered=redelivered))
             self._updates_changed.notify_all()
+
+    async def _drain_webhooks(self) -> None:
+        while self._webhook_backlog and not self._closing and self.webhook_url:
+            update = self._webhook_backlog[0]
+            status = await self.post_to_webhook(update)
+            self.webhook_deliveries.append(WebhookDelivery(int(update["update_id"]), status))
+            if status == 200:
+                self._webhook_backlog.pop(0)
+                await self._notify_changed()
+            else:
+                await asyncio.sleep(0.2)
+
+    @property
+    def webhook_backlog(self) -> int:
+        return len(self._webhook_backlog)
 
     # ------------------------------------------------------------------ observation
 

@@ -5,6 +5,12 @@ Behaves like the real service where the adapter depends on it: ``/bot<token>/<me
 answers HTTP 408 when idle, the 2,000-character text limit, a monthly quota answered with 429, and
 webhook delivery with the ``X-Bot-Api-Secret-Token`` header.
 
+Unpleasant parts, as reported of the real service (../shared/research/zalo.md): one update per call and no
+offset, so an update handed out is gone for the platform; ``replays=n`` hands every update out n more times
+(one client author reports replays of updates Zalo thinks were not taken); text length counted in UTF-16
+units (an emoji is two); ``fail_next`` injects any status, e.g. 403, which Zalo documents as an internal
+error; with ``retry_webhooks`` a webhook delivery that is not answered 200 is tried again until it is, in order.
+
 Choice where the public docs are silent: ``getUpdates`` while a webhook is set answers **409**
 (``Conflict``), as Telegram's Bot API does.
 """
@@ -51,7 +57,15 @@ class FakeZalo:
         monthly_quota: int | None = None,
         fail_next: list[int] | None = None,
         webhook_wrapped: bool = True,
+        replays: int = 0,
+        retry_webhooks: bool = False,
     ) -> None:
+        self.replays = replays
+        self.retry_webhooks = retry_webhooks
+        # Every update handed to the bot (by getUpdates or an accepted webhook call), by message id, in order.
+        self.handed_out: list[str] = []
+        self._webhook_backlog: deque[tuple[dict[str, Any], bool | None]] = deque()
+        self._webhook_worker: asyncio.Task[None] | None = None
         self.token = token
         self.monthly_quota = monthly_quota
         self.fail_next: list[int] = list(fail_next or [])
@@ -91,6 +105,10 @@ class FakeZalo:
 
     async def __aexit__(self, *exc: object) -> None:
         self._closing = True
+        if self._webhook_worker is not None:
+            self._webhook_worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_worker
         async with self._queue_changed:
             self._queue_changed.notify_all()
         if self._session is not None:
@@ -155,6 +173,11 @@ class FakeZalo:
         return message_id
 
     async def _deliver(self, update: dict[str, Any], wrapped: bool | None) -> None:
+        if self.webhook_url is not None and self.retry_webhooks:
+            self._webhook_backlog.append((update, wrapped))
+            if self._webhook_worker is None or self._webhook_worker.done():
+                self._webhook_worker = asyncio.create_task(self._drain_webhooks())
+            return
         if self.webhook_url is not None:
             use_wrapper = self.webhook_wrapped if wrapped is None else wrapped
             body = {"ok": True, "result": update} if use_wrapper else update
@@ -163,6 +186,29 @@ class FakeZalo:
         async with self._queue_changed:
             self._queue.append(update)
             self._queue_changed.notify_all()
+
+    async def _drain_webhooks(self) -> None:
+        while self._webhook_backlog and not self._closing:
+            update, wrapped = self._webhook_backlog[0]
+            use_wrapper = self.webhook_wrapped if wrapped is None else wrapped
+            body = {"ok": True, "result": update} if use_wrapper else update
+            try:
+                status = await self.post_webhook(body)
+            except (aiohttp.ClientError, TimeoutError):
+                status = 0
+            self.webhook_statuses.append(status)
+            if status == 200:
+                self._webhook_backlog.popleft()
+                self.handed_out.append(update["message"]["message_id"])
+            else:
+                await asyncio.sleep(0.2)
+
+    def sender_of(self, message_id: str) -> str:
+        return str(self._updates[message_id]["message"]["from"]["id"])
+
+    @property
+    def webhook_backlog(self) -> int:
+        return len(self._webhook_backlog)
 
     # --- observing -------------------------------------------------------------------------------------
 
@@ -239,15 +285,21 @@ class FakeZalo:
                     self._queue_changed.wait_for(lambda: bool(self._queue) or self._closing), timeout
                 )
             if self._queue and not self._closing:
-                return self._queue.popleft()
+                update = self._queue.popleft()
+                self.handed_out.append(update["message"]["message_id"])
+                replayed = update.setdefault("_replays", 0)
+                if replayed < self.replays:
+                    update["_replays"] = replayed + 1
+                    self._queue.appendleft(update)
+                return {k: v for k, v in update.items() if k != "_replays"}
         raise _Answer(408, "Request timeout")
 
     async def _api_sendMessage(self, payload: dict[str, Any]) -> dict[str, Any]:
         chat_id, text = payload.get("chat_id"), payload.get("text")
         if not isinstance(chat_id, str) or not chat_id:
             raise _Answer(400, "Bad Request: chat_id is required")
-        if not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT:
-            raise _Answer(400, f"Bad Request: text must be 1-{MAX_TEXT} characters")
+        if not isinstance(text, str) or not 1 <= len(text.encode("utf-16-le")) // 2 <= MAX_TEXT:
+            raise _Answer(400, f"Bad Request: text must be 1-{MAX_TEXT} characters (text too long)")
         self._use_quota()
         async with self._sent_changed:
             self._sent[chat_id].append(text)

@@ -1,0 +1,291 @@
+"""The durable intake: platform events stored before they are acknowledged, and the replies the bot
+committed to, stored in the same transaction as the event's effect and settled once sent.
+
+Both tables are worked per sender (per chat for replies), oldest row first: a worker claims the oldest row
+that is not done, and only when no other live worker holds an earlier one, so one user's events are handled
+and answered in the order they arrived while different users proceed in parallel. A claim belongs to a worker
+whose heartbeat is fresh; a dead worker's claims are taken over once its beat is stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.database import Database
+from storage.models import InboxEventRow, ReplyOutboxRow, WorkerHeartbeatRow
+
+PENDING = "pending"
+CLAIMED = "claimed"
+DONE = "done"
+FAILED = "failed"
+SENDING = "sending"
+SENT = "sent"
+
+
+class LeaseLost(Exception):
+    """Another worker took this row over (this one was presumed dead): the transaction must roll back."""
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    id: int
+    channel: str
+    sender: str
+    payload: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    channel: str
+    chat: str
+    payload: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Nothing to take now; the chat's next reply is due at ``until``."""
+
+    until: datetime
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+class SqlIntake:
+    def __init__(self, database: Database, worker: str, *, stale_after: timedelta = timedelta(seconds=15)) -> None:
+        self.database = database
+        self.worker = worker
+        self.stale_after = stale_after
+
+    def _insert(self, session: AsyncSession, table: Any) -> Any:
+        return pg_insert(table) if session.bind.dialect.name == "postgresql" else sqlite_insert(table)
+
+    def _live_workers(self, now: datetime) -> Any:
+        return select(WorkerHeartbeatRow.worker).where(WorkerHeartbeatRow.beat_at > now - self.stale_after)
+
+    # --- heartbeats ------------------------------------------------------------------------------------
+    async def beat(self, now: datetime) -> None:
+        now = _utc(now)
+        async with self.database.transaction() as session:
+            stmt = self._insert(session, WorkerHeartbeatRow).values(worker=self.worker, beat_at=now)
+            await session.execute(stmt.on_conflict_do_update(index_elements=["worker"], set_={"beat_at": now}))
+
+    async def claim_alone(self, now: datetime) -> None:
+        """On SQLite only one bot process may use the file, so any other worker on record is dead: forget them,
+        and their claims become takeable at once instead of after the heartbeat goes stale."""
+        if self.database.engine.dialect.name != "sqlite":
+            return
+        async with self.database.transaction() as session:
+            await session.execute(delete(WorkerHeartbeatRow).where(WorkerHeartbeatRow.worker != self.worker))
+
+    async def retire(self) -> None:
+        """A clean stop: give back what this worker holds, so others need not wait for the beat to go stale."""
+        async with self.database.transaction() as session:
+            await session.execute(
+                update(InboxEventRow)
+                .where(InboxEventRow.claimed_by == self.worker, InboxEventRow.status == CLAIMED)
+                .values(status=PENDING, claimed_by=None)
+            )
+            await session.execute(
+                update(ReplyOutboxRow)
+                .where(ReplyOutboxRow.claimed_by == self.worker, ReplyOutboxRow.status == SENDING)
+                .values(status=PENDING, claimed_by=None)
+            )
+            await session.execute(delete(WorkerHeartbeatRow).where(WorkerHeartbeatRow.worker == self.worker))
+
+    async def _serialise(self, session: AsyncSession, key: str) -> None:
+        # Two replicas claiming for the same sender at once would each see the other's row as free.
+        if session.bind.dialect.name == "postgresql":
+            await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+
+    # --- inbox -----------------------------------------------------------------------------------------
+    async def store(self, channel: str, events: list[tuple[str, str, str]], now: datetime) -> list[str]:
+        """Store (sender, event key, payload) triples in one transaction; returns the senders of new events
+        (a platform's redelivery of an event already stored is dropped here)."""
+        if not events:
+            return []
+        now = _utc(now)
+        fresh: list[str] = []
+        async with self.database.transaction() as session:
+            for sender, key, payload in events:
+                stmt = (
+                    self._insert(session, InboxEventRow)
+                    .values(
+                        channel=channel,
+                        sender=sender,
+                        event_key=key,
+                        payload=payload,
+                        status=PENDING,
+                        attempts=0,
+                        received_at=now,
+                    )
+                    .on_conflict_do_nothing()
+                )
+                if (await session.execute(stmt)).rowcount:
+                    fresh.append(sender)
+        return fresh
+
+    def _takeable(self, table: Any, claimed_status: str, now: datetime) -> Any:
+        return or_(
+            table.status == PENDING,
+            and_(table.status == claimed_status, table.claimed_by.not_in(self._live_workers(now))),
+            and_(table.status == claimed_status, table.claimed_by == self.worker),
+        )
+
+    async def claim_event(self, channel: str, sender: str, now: datetime) -> InboxItem | None:
+        """The sender's oldest unhandled event, claimed for this worker; None when there is none or another
+        live worker is handling this sender."""
+        now = _utc(now)
+        async with self.database.transaction() as session:
+            await self._serialise(session, f"inbox:{channel}:{sender}")
+            row = (
+                await session.execute(
+                    select(InboxEventRow)
+                    .where(
+                        InboxEventRow.channel == channel,
+                        InboxEventRow.sender == sender,
+                        InboxEventRow.status.in_((PENDING, CLAIMED)),
+                    )
+                    .order_by(InboxEventRow.id)
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+            if row is None or row.id is None:
+                return None
+            if row.status == CLAIMED and row.claimed_by != self.worker:
+                live = (
+                    await session.execute(self._live_workers(now).where(WorkerHeartbeatRow.worker == row.claimed_by))
+                ).first()
+                if live is not None:
+                    return None
+            # Read before the UPDATE: it also bumps the attempts of the loaded row (synchronize_session).
+            attempts = row.attempts + 1
+            await session.execute(
+                update(InboxEventRow)
+                .where(InboxEventRow.id == row.id)
+                .values(status=CLAIMED, claimed_by=self.worker, claimed_at=now, attempts=InboxEventRow.attempts + 1)
+            )
+            return InboxItem(row.id, row.channel, row.sender, row.payload, attempts)
+
+    async def finish_event(self, session: AsyncSession, event_id: int, now: datetime, status: str = DONE) -> None:
+        """Mark a claimed event handled, inside the transaction that applied its effect."""
+        result = await session.execute(
+            update(InboxEventRow)
+            .where(InboxEventRow.id == event_id, InboxEventRow.claimed_by == self.worker)
+            .values(status=status, handled_at=_utc(now))
+        )
+        if not result.rowcount:
+            raise LeaseLost(f"inbox event {event_id}")
+
+    async def give_up_event(self, event_id: int, now: datetime) -> None:
+        async with self.database.transaction() as session:
+            await self.finish_event(session, event_id, now, FAILED)
+
+    async def pending_senders(self, now: datetime) -> list[tuple[str, str]]:
+        """Senders with events nobody live is handling (after a crash, or received by a replica that died)."""
+        now = _utc(now)
+        async with self.database.transaction() as session:
+            rows = await session.execute(
+                select(InboxEventRow.channel, InboxEventRow.sender)
+                .where(self._takeable(InboxEventRow, CLAIMED, now))
+                .group_by(InboxEventRow.channel, InboxEventRow.sender)
+                .order_by(func.min(InboxEventRow.id))
+            )
+            return [(r.channel, r.sender) for r in rows]
+
+    # --- reply outbox ----------------------------------------------------------------------------------
+    async def add_replies(self, session: AsyncSession, replies: list[tuple[str, str, str]], now: datetime) -> None:
+        """(channel, chat, payload) rows, inside the transaction that decided them."""
+        now = _utc(now)
+        for channel, chat, payload in replies:
+            session.add(
+                ReplyOutboxRow(
+                    channel=channel, chat=chat, payload=payload, status=PENDING, attempts=0, due_at=now, created_at=now
+                )
+            )
+        await session.flush()
+
+    async def claim_reply(self, channel: str, chat: str, now: datetime) -> OutboxItem | Wait | None:
+        now = _utc(now)
+        async with self.database.transaction() as session:
+            await self._serialise(session, f"outbox:{channel}:{chat}")
+            row = (
+                await session.execute(
+                    select(ReplyOutboxRow)
+                    .where(
+                        ReplyOutboxRow.channel == channel,
+                        ReplyOutboxRow.chat == chat,
+                        ReplyOutboxRow.status.in_((PENDING, SENDING)),
+                    )
+                    .order_by(ReplyOutboxRow.id)
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+            if row is None or row.id is None:
+                return None
+            if row.status == SENDING and row.claimed_by != self.worker:
+                live = (
+                    await session.execute(self._live_workers(now).where(WorkerHeartbeatRow.worker == row.claimed_by))
+                ).first()
+                if live is not None:
+                    return None
+            if _aware(row.due_at) > now:
+                return Wait(_aware(row.due_at))
+            attempts = row.attempts + 1  # read before the UPDATE, as above
+            await session.execute(
+                update(ReplyOutboxRow)
+                .where(ReplyOutboxRow.id == row.id)
+                .values(status=SENDING, claimed_by=self.worker, claimed_at=now, attempts=ReplyOutboxRow.attempts + 1)
+            )
+            return OutboxItem(row.id, row.channel, row.chat, row.payload, attempts)
+
+    async def settle_reply(self, reply_id: int, status: str, now: datetime, error: str = "") -> None:
+        async with self.database.transaction() as session:
+            await session.execute(
+                update(ReplyOutboxRow)
+                .where(ReplyOutboxRow.id == reply_id, ReplyOutboxRow.claimed_by == self.worker)
+                .values(status=status, sent_at=_utc(now), error=error[:500])
+            )
+
+    async def postpone_reply(self, reply_id: int, until: datetime, error: str) -> None:
+        async with self.database.transaction() as session:
+            await session.execute(
+                update(ReplyOutboxRow)
+                .where(ReplyOutboxRow.id == reply_id, ReplyOutboxRow.claimed_by == self.worker)
+                .values(status=PENDING, claimed_by=None, due_at=_utc(until), error=error[:500])
+            )
+
+    async def pending_chats(self, now: datetime) -> list[tuple[str, str]]:
+        now = _utc(now)
+        async with self.database.transaction() as session:
+            rows = await session.execute(
+                select(ReplyOutboxRow.channel, ReplyOutboxRow.chat)
+                .where(self._takeable(ReplyOutboxRow, SENDING, now))
+                .group_by(ReplyOutboxRow.channel, ReplyOutboxRow.chat)
+                .order_by(func.min(ReplyOutboxRow.id))
+            )
+            return [(r.channel, r.chat) for r in rows]
+
+    async def counts(self) -> dict[str, int]:
+        """Rows by table and status, for tests and the operator."""
+        async with self.database.transaction() as session:
+            out: dict[str, int] = {}
+            for table, name in ((InboxEventRow, "inbox"), (ReplyOutboxRow, "outbox")):
+                for status, n in await session.execute(select(table.status, func.count()).group_by(table.status)):
+                    out[f"{name}.{status}"] = n
+            return out

@@ -1,0 +1,83 @@
+"""One sending budget per bot account, shared by every process of a deployment through PostgreSQL.
+
+Each fifth of a second of wall-clock time has a counter row (so a budget of 30/s is at most 6 per 200 ms and
+never a burst of 60 across a second's edge); taking a token is one statement that adds 1 only while the
+counter is below the cap. Replies may fill the whole slot; broadcasts (reminders, notices) only what is
+left after a headroom kept for replies, so a deadline-day broadcast never starves the people typing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from sqlalchemy import delete, text
+
+from storage.database import Database
+from storage.models import SendBudgetRow
+
+SLOT = 0.2  # seconds
+REPLY = "reply"
+BROADCAST = "broadcast"
+
+_TAKE = text(
+    "INSERT INTO send_budget (account, slot, used) VALUES (:account, :slot, 1) "
+    "ON CONFLICT (account, slot) DO UPDATE SET used = send_budget.used + 1 "
+    "WHERE send_budget.used < :cap RETURNING used"
+)
+
+
+class SqlSendBudget:
+    def __init__(
+        self,
+        database: Database,
+        account: str,
+        per_second: int,
+        *,
+        reply_headroom: float = 0.2,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self.database = database
+        self.account = account
+        self.per_slot = max(round(per_second * SLOT), 1)
+        # Broadcasts leave at least this many tokens of every slot to replies.
+        self.headroom = max(1, round(self.per_slot * reply_headroom)) if self.per_slot > 1 else 0
+        self.wall = wall
+        self._last_cleanup = 0
+
+    def cap(self, priority: str) -> int:
+        return self.per_slot if priority == REPLY else max(self.per_slot - self.headroom, 1)
+
+    def for_priority(self, priority: str) -> PriorityBudget:
+        return PriorityBudget(self, priority)
+
+    async def take(self, priority: str) -> None:
+        """Wait until a token of the current slot is ours."""
+        while True:
+            slot = int(self.wall() / SLOT)
+            async with self.database.transaction() as session:
+                granted = (
+                    await session.execute(_TAKE, {"account": self.account, "slot": slot, "cap": self.cap(priority)})
+                ).first()
+                if slot - self._last_cleanup > 300:
+                    self._last_cleanup = slot
+                    await session.execute(
+                        delete(SendBudgetRow).where(
+                            SendBudgetRow.account == self.account, SendBudgetRow.slot < slot - 300
+                        )
+                    )
+            if granted is not None:
+                return
+            await asyncio.sleep(max((slot + 1) * SLOT - self.wall(), 0.001))
+
+
+class PriorityBudget:
+    """The budget as one kind of sender sees it (bot.senders.Budget)."""
+
+    def __init__(self, budget: SqlSendBudget, priority: str) -> None:
+        self.budget = budget
+        self.priority = priority
+
+    async def take(self) -> None:
+        await self.budget.take(self.priority)
