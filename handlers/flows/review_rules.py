@@ -7,7 +7,6 @@ import base64
 import hashlib
 import hmac
 import json
-import re
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -85,21 +84,6 @@ def decision_due(accepted_on: date, config: ReviewConfig) -> date:
 
 def is_secret(initiative: Initiative) -> bool:
     return str(initiative.data.get("secrecy") or "public") in SECRET_LEVELS
-
-
-_SENTENCE_RE = re.compile(r"[^.!?;\n]+")
-
-
-def redact(text: str, confidential: str) -> str:
-    """``text`` without anything of the confidential part: the whole of it, and each sentence or line of it
-    longer than a few words (an author may repeat a confidential detail in the public description)."""
-    secret = (confidential or "").strip()
-    if not secret or not text:
-        return text
-    pieces = [secret] + [p.strip() for p in _SENTENCE_RE.findall(secret) if len(p.strip()) >= 12]
-    for piece in sorted(set(pieces), key=len, reverse=True):
-        text = re.sub(re.escape(piece), "[…]", text, flags=re.IGNORECASE)
-    return text
 
 
 # --- signed links ----------------------------------------------------------------------------------------
