@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
     telegram_mode: Literal["polling", "webhook"] = "polling"
+    # The bot's @username: invitation codes (/moimoi) then come with a https://t.me/<bot>?start=<code> link.
+    telegram_bot_username: str = ""
     telegram_webhook_secret: SecretStr | None = None
 
     zalo_bot_token: SecretStr | None = None

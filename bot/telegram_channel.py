@@ -21,8 +21,10 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    KeyboardButton,
     Message,
     PhotoSize,
+    ReplyKeyboardMarkup,
     Update,
     User,
 )
@@ -39,7 +41,7 @@ from telegram.ext import (
 )
 
 from handlers.ports import HandleFn
-from handlers.types import Attachment, AttachmentKind, Inbound, Option, Reply
+from handlers.types import Attachment, AttachmentKind, Inbound, Option, Reply, SharedContact
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +131,7 @@ class TelegramChannel:
         await self._send_to_chat(int(user_id) if user_id.lstrip("-").isdigit() else user_id, reply)
 
     async def _send_to_chat(self, chat_id: int | str, reply: Reply) -> None:
-        markup = _keyboard(reply.options)
+        markup = _contact_keyboard(reply) or _keyboard(reply.options)
         if reply.document is not None:
             await self._send_with_document(chat_id, reply, markup)
             return
@@ -140,7 +142,9 @@ class TelegramChannel:
             last = index == len(chunks) - 1
             await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
 
-    async def _send_with_document(self, chat_id: int | str, reply: Reply, markup: InlineKeyboardMarkup | None) -> None:
+    async def _send_with_document(
+        self, chat_id: int | str, reply: Reply, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+    ) -> None:
         document = reply.document
         assert document is not None
         caption: str | None = reply.text if reply.text.strip() else None
@@ -170,6 +174,7 @@ class TelegramChannel:
         app.add_handler(MessageHandler(new_private & filters.Document.ALL, self._on_document))
         app.add_handler(MessageHandler(new_private & filters.PHOTO, self._on_photo))
         app.add_handler(MessageHandler(new_private & filters.Sticker.ALL, self._on_sticker))
+        app.add_handler(MessageHandler(new_private & filters.CONTACT, self._on_contact))
         app.add_handler(MessageHandler(new_private, self._on_other))
         app.add_error_handler(self._on_error)
 
@@ -187,6 +192,9 @@ class TelegramChannel:
 
     async def _on_sticker(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         await self._serve(update, self._sticker_inbound)
+
+    async def _on_contact(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._serve(update, self._contact_inbound)
 
     async def _on_other(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         await self._serve(update, self._other_inbound)
@@ -267,6 +275,16 @@ class TelegramChannel:
     async def _sticker_inbound(self, update: Update, user: User) -> Inbound | None:
         return self._inbound(update, user, attachment=Attachment(kind=AttachmentKind.STICKER))
 
+    async def _contact_inbound(self, update: Update, user: User) -> Inbound | None:
+        """A shared contact card. Its ``user_id`` is the card owner's account (set by Telegram for a user's own
+        contact from the request-contact button); the flow accepts it only when it is the sender's."""
+        message = update.effective_message
+        if message is None or message.contact is None:
+            return None
+        contact = message.contact
+        owner = str(contact.user_id) if contact.user_id else ""
+        return self._inbound(update, user, contact=SharedContact(phone=contact.phone_number, user_id=owner))
+
     async def _other_inbound(self, update: Update, user: User) -> Inbound | None:
         return self._inbound(update, user, attachment=Attachment(kind=AttachmentKind.OTHER))
 
@@ -329,6 +347,16 @@ async def _settle_callback(query: CallbackQuery) -> None:
             await query.message.edit_reply_markup(reply_markup=None)
         except TelegramError as error:
             logger.debug("could not remove an old keyboard: %s", error)
+
+
+def _contact_keyboard(reply: Reply) -> ReplyKeyboardMarkup | None:
+    """A reply that asks for the user's own phone: a request-contact button, the options as typed answers
+    under it (one message carries one keyboard; a keyboard button sends its label as text)."""
+    if not reply.request_contact:
+        return None
+    rows = [[KeyboardButton(reply.request_contact, request_contact=True)]]
+    rows += [[KeyboardButton(option.label)] for option in reply.options]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
 def _keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
