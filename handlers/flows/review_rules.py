@@ -106,7 +106,7 @@ def sign_link(payload: dict[str, Any], secret: bytes, expires: datetime) -> str:
 
 def verify_link(token: str, secret: bytes, now: datetime) -> dict[str, Any] | None:
     """The payload of a valid, unexpired token; None for anything forged, altered or expired."""
-    if not secret or token.count(".") != 1:
+    if not secret or not token.isascii() or token.count(".") != 1:
         return None
     body, mac = token.split(".")
     expected = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())
