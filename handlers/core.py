@@ -13,6 +13,7 @@ from handlers.domain import Role
 from handlers.flows.admin import change_role
 from handlers.flows.identity import (
     ContactOutcome,
+    approve_command,
     claim_invitation,
     invitation_code,
     invite_command,
@@ -30,12 +31,12 @@ from handlers.flows.review_commands import ReviewFlows
 from handlers.flows.submission import SubmissionFlow
 from handlers.flows.suggestion import Suggestions
 from handlers.forms import FormFlow
-from handlers.parsing import fold
+from handlers.parsing import fold, safe_display
 from handlers.store import FileStore, StaleConversation, Store
 from handlers.texts import common as C
 from handlers.texts import identity as I
 from handlers.texts import registration as R
-from handlers.types import Inbound, Result
+from handlers.types import Inbound, Reply, Result
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ COMMAND_ALIASES: dict[str, str] = {
     "loimoi": "moimoi",
     "invite": "moimoi",
     "xacminh": "xacminh",
+    "duyetnhan": "duyetnhan",
     "verify": "xacminh",
 }
 IN_FLOW_COMMANDS = frozenset({"huy", "quaylai", "trogiup"})
@@ -92,6 +94,21 @@ def parse_command(text: str | None) -> Command | None:
     head, _, args = text.strip()[1:].partition(" ")
     word = fold(head.split("@", 1)[0]).replace(" ", "")
     return Command(COMMAND_ALIASES.get(word, word or "?"), args.strip())
+
+
+def _reply_displayable(reply: Reply) -> Reply:
+    options = tuple(replace(o, label=safe_display(o.label)) for o in reply.options)
+    return replace(reply, text=safe_display(reply.text), options=options)
+
+
+def _displayable(result: Result) -> Result:
+    """Whatever a user typed and a flow echoes back (an unknown command, a name, a unit) arrives without
+    control characters, bidi overrides or lone surrogates, on every channel."""
+    return replace(
+        result,
+        replies=[_reply_displayable(r) for r in result.replies],
+        outgoing=[replace(o, reply=_reply_displayable(o.reply)) for o in result.outgoing],
+    )
 
 
 class Core:
@@ -126,7 +143,7 @@ class Core:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self.unit_of_work() as store:
-                    return await self._handle(store, inbound)
+                    return _displayable(await self._handle(store, inbound))
             except StaleConversation:
                 log.info("conversation changed concurrently; replaying event (attempt %d)", attempt)
         raise RuntimeError("conversation kept changing concurrently")
@@ -235,6 +252,8 @@ class Core:
             await invite_command(ctx, command.args)
         elif name == "xacminh":
             verify_command(ctx)
+        elif name == "duyetnhan":
+            await approve_command(ctx, command.args)
         elif name in ("capquyen", "thuquyen"):
             await change_role(ctx, command.args, grant=name == "capquyen")
         elif name in NOTICE_COMMANDS:

@@ -16,7 +16,7 @@ from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
 from handlers.types import Inbound, Reply, SharedContact
 from storage.database import alembic_config
-from storage.models import IdentityRow, PersonRow
+from storage.models import IdentityRow, NoticeRow, PersonRow
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support import Chat, Clock
 
@@ -49,8 +49,10 @@ async def register(chat: Chat, name: str, unit: str, phone: str) -> None:
 
 
 async def record(app: App, name: str) -> tuple[PersonRow, list[str]]:
+    """The seeded record of that name (or the only one), and the accounts linked to it."""
     async with app.database.unit_of_work() as store:
-        row = (await store.session.execute(select(PersonRow).where(PersonRow.full_name == name))).scalar_one()
+        rows = (await store.session.execute(select(PersonRow).where(PersonRow.full_name == name))).scalars().all()
+        row = next((r for r in rows if r.seeded), rows[0])
         accounts = (await store.session.execute(select(IdentityRow).where(IdentityRow.person_id == row.id))).scalars()
         return row, [f"{i.channel}:{i.external_id}" for i in accounts]
 
@@ -252,3 +254,26 @@ async def test_people_linked_before_the_upgrade_keep_everything(tmp_path: Path) 
     finally:
         await app.close()
     await asyncio.sleep(0)
+
+
+async def test_the_secretariat_approves_a_claim_after_checking(seeded: App) -> None:
+    secretary = await _secretary(seeded)
+    newcomer = Chat(seeded.core.handle, "8f3a9c2e1b7d4a62", channel="zalo")
+    await register(newcomer, "Trần Văn Bình", "Bắc Sơn", "0912000002")
+    await newcomer.say("/toi")
+    assert "thủ trưởng" not in newcomer.text
+    async with seeded.database.unit_of_work() as store:
+        rows = (await store.session.execute(select(PersonRow).where(PersonRow.full_name == "Trần Văn Bình"))).scalars()
+        by_seeded = {r.seeded: r for r in rows}
+        notices = (await store.session.execute(select(NoticeRow).where(NoticeRow.kind == "identity_claim"))).scalars()
+        texts = [n.text for n in notices]
+    new_id, seeded_id = by_seeded[False].id, by_seeded[True].id
+    assert len(texts) == 1 and f"/duyetnhan {new_id} {seeded_id}" in texts[0]
+    await newcomer.say(f"/duyetnhan {new_id} {seeded_id}")
+    assert "không có quyền" in newcomer.text
+    await secretary.say(f"/duyetnhan {new_id} {seeded_id}")
+    assert "Đã xác nhận" in secretary.text and "thủ trưởng đơn vị" in secretary.text
+    await newcomer.say("/toi")
+    assert "thủ trưởng đơn vị" in newcomer.text
+    await secretary.say(f"/duyetnhan {new_id} {seeded_id}")
+    assert "Không có tài khoản mới" in secretary.text

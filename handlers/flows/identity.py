@@ -4,7 +4,9 @@ only through something the platform or the secretariat vouches for:
 - Telegram's request-contact button: the shared contact's user id must be the sender's own, and its phone
   the record's;
 - a one-time invitation code from an admin, the secretariat or the unit head (``/moimoi``), typed as
-  ``/start CODE`` on any channel or opened as a Telegram deep link; only its hash is stored.
+  ``/start CODE`` on any channel or opened as a Telegram deep link; only its hash is stored;
+- the secretariat's approval in chat (``/duyetnhan``), after checking who it is; a newcomer whose typed phone
+  matches a seeded record is pointed out to the secretariat for that.
 
 A phone number typed during registration is contact data only: the newcomer stays a plain staff member."""
 
@@ -18,7 +20,7 @@ from enum import Enum
 from handlers.context import Context
 from handlers.domain import Person, Role
 from handlers.flows.linking import code_hash
-from handlers.parsing import ParseError, parse_phone
+from handlers.parsing import ParseError, parse_id, parse_phone
 from handlers.texts import common as C
 from handlers.texts import identity as T
 from handlers.texts.registration import ROLE_LABELS
@@ -120,7 +122,7 @@ async def _invite_target(ctx: Context, args: str) -> Person | None:
     try:
         person_id = await ctx.store.claimable_by_phone(parse_phone(args))
     except ParseError:
-        person_id = int(args) if args.isdigit() and len(args) <= 9 else None
+        person_id = parse_id(args)
     return await ctx.store.person(person_id) if person_id is not None else None
 
 
@@ -149,6 +151,73 @@ async def invite_command(ctx: Context, args: str) -> None:
     if ctx.config.telegram_bot_username:
         text += "\n" + T.INVITE_LINK.format(link=f"https://t.me/{ctx.config.telegram_bot_username}?start={code}")
     ctx.say(text)
+
+
+async def report_phone_match(ctx: Context, newcomer: Person) -> None:
+    """Tell the secretariat that a newcomer typed a seeded record's phone: they may approve after checking.
+    The newcomer is told nothing different, so typing phones reveals nothing."""
+    seeded_id = await ctx.store.claimable_by_phone(newcomer.phone) if newcomer.phone else None
+    seeded = await ctx.store.person(seeded_id) if seeded_id is not None else None
+    if seeded is None:
+        return
+    unit = await ctx.store.unit(newcomer.unit_id) if newcomer.unit_id else None
+    text = T.CLAIM_REQUEST.format(
+        new=newcomer.full_name,
+        new_id=newcomer.id,
+        unit=unit.name if unit else "",
+        seeded=seeded.full_name,
+        seeded_id=seeded.id,
+    )
+    for secretary in await ctx.store.people_with_role(Role.SECRETARIAT):
+        key = f"identity-claim:{newcomer.id}:{seeded.id}:p{secretary.id}"
+        await ctx.store.enqueue_notice(key, kind="identity_claim", text=text, due_at=ctx.now, person_id=secretary.id)
+
+
+async def approve_command(ctx: Context, args: str) -> None:
+    """/duyetnhan <new account's person id> <seeded record id or phone>: the secretariat vouches for the
+    newcomer; every account of the newcomer moves to the seeded record."""
+    issuer = ctx.person
+    if issuer is None or not issuer.has(Role.SECRETARIAT):
+        ctx.say(C.NOT_ALLOWED)
+        return
+    words = args.split(maxsplit=1)
+    new_id = parse_id(words[0]) if len(words) == 2 else None
+    if new_id is None:
+        ctx.say(T.APPROVE_USAGE)
+        return
+    newcomer = await ctx.store.person(new_id)
+    accounts = await ctx.store.identities_of(new_id) if newcomer else []
+    if newcomer is None or not accounts:
+        ctx.say(T.APPROVE_NO_NEW.format(id=new_id))
+        return
+    target = await _invite_target(ctx, words[1].strip())
+    if target is None:
+        ctx.say(T.INVITE_NO_PERSON.format(target=words[1].strip()[:40]))
+        return
+    if target.id == newcomer.id:
+        ctx.say(T.APPROVE_SAME)
+        return
+    if await ctx.store.is_claimed(target.id):
+        ctx.say(T.INVITE_ALREADY_LINKED.format(name=target.full_name))
+        return
+    if not _may_invite(issuer, target):
+        ctx.say(T.INVITE_NOT_ALLOWED.format(name=target.full_name))
+        return
+    if await ctx.store.initiatives_of(newcomer.id):
+        ctx.say(T.CLAIM_HAS_OWN_DATA)
+        return
+    for account in accounts:
+        await ctx.store.link_identity(account.id, target.id)
+    roles = _roles_text(target)
+    ctx.say(T.APPROVED.format(new=newcomer.full_name, name=target.full_name, roles=roles))
+    await ctx.store.enqueue_notice(
+        f"identity-approved:{newcomer.id}:{target.id}",
+        kind="identity_claim",
+        text=T.APPROVED_NOTICE.format(name=target.full_name, roles=roles),
+        due_at=ctx.now,
+        person_id=target.id,
+        essential=True,
+    )
 
 
 def verify_command(ctx: Context) -> None:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from handlers.context import Context
 from handlers.domain import Role
+from handlers.flows.identity import report_phone_match
 from handlers.forms import Draft, Form, FormFlow, Step
 from handlers.parsing import ParseError, parse_person_name, parse_phone, require_text
 from handlers.texts import common as C
@@ -132,4 +133,5 @@ class RegistrationFlow(FormFlow):
             person = await ctx.store.person(person.id) or person
         ctx.person = person
         ctx.say(message)
+        await report_phone_match(ctx, person)
         return True

@@ -42,3 +42,14 @@ INVITE_ISSUED = (
     "Người được mời gõ trong bot (Telegram, Zalo): /start {code}"
 )
 INVITE_LINK = "Hoặc mở đường dẫn trên Telegram: {link}"
+CLAIM_REQUEST = (
+    "Tài khoản mới {new} (mã số {new_id}, {unit}) khai số điện thoại trùng với hồ sơ đăng ký sẵn {seeded} "
+    "(mã số {seeded_id}). Chỉ khi đã xác minh đúng người (gọi điện, gặp trực tiếp), gõ: /duyetnhan {new_id} {seeded_id}"
+)
+APPROVE_USAGE = (
+    "Cách dùng: /duyetnhan <mã số tài khoản mới> <mã số hồ sơ đăng ký sẵn hoặc số điện thoại>. Ví dụ: /duyetnhan 57 12"
+)
+APPROVE_NO_NEW = "Không có tài khoản mới mang mã số {id}."
+APPROVE_SAME = "Tài khoản mới và hồ sơ đăng ký sẵn là một."
+APPROVED = "Đã xác nhận: các tài khoản của {new} nay thuộc hồ sơ {name} (vai trò: {roles})."
+APPROVED_NOTICE = "Thư ký hội đồng đã xác nhận Anh/Chị là {name}. Vai trò trong hệ thống: {roles}."
