@@ -31,6 +31,11 @@ _PHONE_RE = re.compile(r"\+?\d[\d .\-()]{5,}\d")
 _EDGE_PUNCT = "\"'«»“”‘’()[]{}<>.,;:!?…"
 _MIN_TOKEN = 3
 _SPACES_RE = re.compile(r"[ \t]+")
+# Folded answers that mean "nothing confidential": cutting their words from public texts would mangle them.
+_NOTHING = frozenset(
+    {"", "khong", "khong co", "ko", "k", "none", "n a", "na", "khong co gi", "chua co"}
+    | {f"khong co thong tin{tail}" for tail in ("", " bao mat", " can bao mat", " nao can bao mat", " mat")}
+)
 
 
 def _fold_char(ch: str) -> str:
@@ -85,14 +90,15 @@ def _words(text: str) -> list[tuple[str, int, int]]:
 
 
 def _runs(secret: str) -> set[tuple[str, ...]]:
-    """Every run of RUN_SYLLABLES words of the confidential text, plus any shorter sentence of 2+ words."""
+    """Every run of RUN_SYLLABLES words of the confidential text."""
     words = [w for w, _, _ in _words(secret)]
-    runs = {tuple(words[i : i + RUN_SYLLABLES]) for i in range(len(words) - RUN_SYLLABLES + 1)}
-    for sentence in re.split(r"[.!?;:\n]+", secret):
-        short = [w for w, _, _ in _words(sentence)]
-        if 2 <= len(short) < RUN_SYLLABLES:
-            runs.add(tuple(short))
-    return runs
+    return {tuple(words[i : i + RUN_SYLLABLES]) for i in range(len(words) - RUN_SYLLABLES + 1)}
+
+
+def _says_nothing(text: str) -> bool:
+    """ "Không có", "Không có thông tin cần bảo mật", "N/A": an answer meaning there is nothing to keep."""
+    words = " ".join(w for w, _, _ in _words(text))
+    return words in _NOTHING
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,8 @@ class Secret:
     @classmethod
     def of(cls, confidential: str | None) -> Secret:
         text = unicodedata.normalize("NFC", confidential or "")
+        if _says_nothing(text):
+            return cls(frozenset(), frozenset())
         return cls(frozenset(_runs(text)), frozenset(_tokens(text)))
 
     def __bool__(self) -> bool:

@@ -152,3 +152,9 @@ async def test_a_dozen_markers_never_reach_a_public_output(public_app: App, cloc
     assert len(posts) == 1 and "Quản lý […] bằng phần mềm" in posts[0]
     assert found(html) == [] and found(detail_html) == [] and found(cells) == []
     assert [found(text) for text in to_others if found(text)] == []
+
+
+def test_an_answer_meaning_nothing_cuts_nothing() -> None:
+    text = "Không có thông tin cần bảo mật nào trong giải pháp; không có chi phí."
+    for nothing in ("Không có", "không có thông tin cần bảo mật.", "N/A", "Khong co thong tin bao mat"):
+        assert redact(text, nothing) == text
