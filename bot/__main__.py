@@ -7,10 +7,10 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import sys
 from pathlib import Path
 
 from bot.app import App
+from bot.logging_setup import configure_logging
 from bot.settings import Settings
 from storage.legacy_import import LegacyFileError, problems_text
 
@@ -98,13 +98,8 @@ async def _migrate(app: App) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # Statement tracing prints every parameter (message texts, sealed suggestion data): never on by LOG_LEVEL.
-    for noisy in ("alembic", "sqlalchemy.engine", "aiosqlite", "asyncio", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Library loggers held at WARNING whatever LOG_LEVEL says, secrets masked: bot/logging_setup.py.
+    configure_logging(settings.log_level, settings.secret_values())
     app = App(settings)
     if args.command == "console":
         coro = _console(app, args.user)

@@ -47,6 +47,7 @@ def flow_config(settings: Settings) -> FlowConfig:
         zalo_monthly_quota=settings.zalo_monthly_quota,
         review=review_config(settings),
         similarity_threshold=settings.similarity_threshold,
+        telegram_bot_username=settings.telegram_bot_username.lstrip("@"),
     )
 
 

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
     telegram_mode: Literal["polling", "webhook"] = "polling"
+    # The bot's @username: invitation codes (/moimoi) then come with a https://t.me/<bot>?start=<code> link.
+    telegram_bot_username: str = ""
     telegram_webhook_secret: SecretStr | None = None
     # Messages per second for the whole bot account, shared by every process (Telegram: about 30; paid
     # broadcasts allow up to 1,000). Replies always keep a fifth of it; reminders use the rest.
@@ -86,6 +88,11 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    def secret_values(self) -> list[str]:
+        """Every secret setting's value, for masking in logs (bot/logging_setup.py)."""
+        values = [getattr(self, name) for name in type(self).model_fields]
+        return [v.get_secret_value() for v in values if isinstance(v, SecretStr) and v.get_secret_value()]
 
     def admin_identities(self) -> frozenset[str]:
         return frozenset(a.strip() for a in self.admins.split(",") if a.strip())

@@ -24,8 +24,10 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    KeyboardButton,
     Message,
     PhotoSize,
+    ReplyKeyboardMarkup,
     Update,
     User,
 )
@@ -35,7 +37,7 @@ from telegram.request import HTTPXRequest
 
 from bot.intake.clean import clean_text
 from bot.intake.dispatcher import IncomingEvent
-from handlers.types import Attachment, AttachmentKind, Inbound, Option, Reply
+from handlers.types import Attachment, AttachmentKind, Inbound, Option, Reply, SharedContact
 
 logger = logging.getLogger(__name__)
 
@@ -225,6 +227,8 @@ class TelegramChannel:
             return self._photo_inbound(update, user, message)
         if message.sticker is not None:
             return self._inbound(update, user, attachment=Attachment(kind=AttachmentKind.STICKER))
+        if message.contact is not None:
+            return self._contact_inbound(update, user, message)
         return self._inbound(update, user, attachment=Attachment(kind=AttachmentKind.OTHER))
 
     # ------------------------------------------------------------------ platform → Inbound
@@ -268,6 +272,14 @@ class TelegramChannel:
         attachment = self._lazy(AttachmentKind.PHOTO, largest, file_name, "image/jpeg")
         return self._inbound(update, user, text=message.caption, attachment=attachment)
 
+    def _contact_inbound(self, update: Update, user: User, message: Message) -> Inbound:
+        """A shared contact card. Its ``user_id`` is the card owner's account (set by Telegram for a user's own
+        contact from the request-contact button); the flow accepts it only when it is the sender's."""
+        contact = message.contact
+        assert contact is not None
+        owner = str(contact.user_id) if contact.user_id else ""
+        return self._inbound(update, user, contact=SharedContact(phone=contact.phone_number, user_id=owner))
+
     def _lazy(self, kind: AttachmentKind, media: Document | PhotoSize, file_name: str, mime_type: str) -> Attachment:
         """The file as announced; its bytes are downloaded only if the current step takes it."""
 
@@ -305,7 +317,7 @@ class TelegramChannel:
         blocked the bot, so the caller can decide whether to retry.
         """
         chat_id: int | str = int(user_id) if user_id.lstrip("-").isdigit() else user_id
-        markup = _keyboard(reply.options)
+        markup = _contact_keyboard(reply) or _keyboard(reply.options)
         if reply.document is not None:
             await self._send_with_document(chat_id, reply, markup)
             return
@@ -316,7 +328,9 @@ class TelegramChannel:
             last = index == len(chunks) - 1
             await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
 
-    async def _send_with_document(self, chat_id: int | str, reply: Reply, markup: InlineKeyboardMarkup | None) -> None:
+    async def _send_with_document(
+        self, chat_id: int | str, reply: Reply, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None
+    ) -> None:
         document = reply.document
         assert document is not None
         caption: str | None = reply.text if reply.text.strip() else None
@@ -373,6 +387,16 @@ async def _settle_callback(query: CallbackQuery) -> None:
             await query.message.edit_reply_markup(reply_markup=None)
         except TelegramError as error:
             logger.debug("could not remove an old keyboard: %s", error)
+
+
+def _contact_keyboard(reply: Reply) -> ReplyKeyboardMarkup | None:
+    """A reply that asks for the user's own phone: a request-contact button, the options as typed answers
+    under it (one message carries one keyboard; a keyboard button sends its label as text)."""
+    if not reply.request_contact:
+        return None
+    rows = [[KeyboardButton(reply.request_contact, request_contact=True)]]
+    rows += [[KeyboardButton(option.label)] for option in reply.options]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
 def _keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:

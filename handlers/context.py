@@ -34,6 +34,8 @@ class FlowConfig:
     zalo_monthly_quota: int = 0
     # Near copies: the score (0–1) from which an initiative is flagged as resembling one on file.
     similarity_threshold: float = DEFAULT_THRESHOLD
+    # The bot's Telegram @username (without @): invitation codes then come with a t.me deep link.
+    telegram_bot_username: str = ""
 
 
 @dataclass

@@ -5,11 +5,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 from datetime import datetime
 
 from handlers.context import Command, Context, FlowConfig
 from handlers.domain import Role
 from handlers.flows.admin import change_role
+from handlers.flows.identity import (
+    ContactOutcome,
+    approve_command,
+    claim_invitation,
+    invitation_code,
+    invite_command,
+    on_contact,
+    verify_command,
+)
 from handlers.flows.linking import link_command
 from handlers.flows.menu import MenuFlow, RoleEntries
 from handlers.flows.mine import MineFlow
@@ -21,11 +31,12 @@ from handlers.flows.review_commands import ReviewFlows
 from handlers.flows.submission import SubmissionFlow
 from handlers.flows.suggestion import Suggestions
 from handlers.forms import FormFlow
-from handlers.parsing import fold
+from handlers.parsing import fold, safe_display
 from handlers.store import FileStore, StaleConversation, Store
 from handlers.texts import common as C
+from handlers.texts import identity as I
 from handlers.texts import registration as R
-from handlers.types import Inbound, Result
+from handlers.types import Inbound, Reply, Result
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +79,12 @@ COMMAND_ALIASES: dict[str, str] = {
     **REVIEW_ALIASES,
     "lienket": "lienket",
     "link": "lienket",
+    "moimoi": "moimoi",
+    "loimoi": "moimoi",
+    "invite": "moimoi",
+    "xacminh": "xacminh",
+    "duyetnhan": "duyetnhan",
+    "verify": "xacminh",
 }
 IN_FLOW_COMMANDS = frozenset({"huy", "quaylai", "trogiup"})
 MAX_ATTEMPTS = 5
@@ -79,6 +96,21 @@ def parse_command(text: str | None) -> Command | None:
     head, _, args = text.strip()[1:].partition(" ")
     word = fold(head.split("@", 1)[0]).replace(" ", "")
     return Command(COMMAND_ALIASES.get(word, word or "?"), args.strip())
+
+
+def _reply_displayable(reply: Reply) -> Reply:
+    options = tuple(replace(o, label=safe_display(o.label)) for o in reply.options)
+    return replace(reply, text=safe_display(reply.text), options=options)
+
+
+def _displayable(result: Result) -> Result:
+    """Whatever a user typed and a flow echoes back (an unknown command, a name, a unit) arrives without
+    control characters, bidi overrides or lone surrogates, on every channel."""
+    return replace(
+        result,
+        replies=[_reply_displayable(r) for r in result.replies],
+        outgoing=[replace(o, reply=_reply_displayable(o.reply)) for o in result.outgoing],
+    )
 
 
 class Core:
@@ -114,7 +146,7 @@ class Core:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self.unit_of_work() as store:
-                    result = await self._handle(store, inbound)
+                    result = _displayable(await self._handle(store, inbound))
                     if on_commit is not None:
                         await on_commit(store, result)
                     return result
@@ -154,6 +186,16 @@ class Core:
         if command is not None and command.name == "lienket":
             await link_command(ctx, command.args)
             return
+        if ctx.inbound.contact is not None:
+            await self._on_contact(ctx)
+            return
+        # An invitation: "/start CODE" (a Telegram deep link sends exactly that) or, before registering, the code.
+        code = invitation_code(command.args if command is not None and command.name == "start" else "")
+        if code is None and ctx.person is None and command is None:
+            code = invitation_code(ctx.inbound.text or "")
+        if code is not None:
+            await claim_invitation(ctx, code)
+            return
         if ctx.person is None:
             if flow_name == self.registration.name and (command is None or command.name in IN_FLOW_COMMANDS):
                 await self.registration.handle(ctx)
@@ -169,6 +211,26 @@ class Core:
             await self.menu.handle(ctx)
         else:
             await flow.handle(ctx)
+
+    async def _on_contact(self, ctx: Context) -> None:
+        """A shared contact: the proof that claims a seeded record, or just the answer to the phone question."""
+        outcome = await on_contact(ctx)
+        if outcome is ContactOutcome.CLAIMED:
+            return
+        in_registration = ctx.conversation.flow == self.registration.name
+        at_phone = in_registration and ctx.conversation.state.get("cursor") == ["phone"]
+        contact = ctx.inbound.contact
+        if outcome is ContactOutcome.NO_RECORD and at_phone:
+            assert contact is not None
+            ctx.inbound = replace(ctx.inbound, text=contact.phone, contact=None)
+            await self.registration.handle(ctx)
+            return
+        if outcome is ContactOutcome.NO_RECORD:
+            ctx.say(I.CONTACT_NO_RECORD)
+        if ctx.person is None and in_registration:
+            await self.registration.resume(ctx)
+        elif ctx.person is None:
+            await self.registration.start(ctx, R.NEED_REGISTRATION)
 
     async def _run_command(self, ctx: Context, name: str) -> None:
         """A menu button that stands for a command: run it as if it had been typed."""
@@ -192,6 +254,12 @@ class Core:
             await self.registration.start(ctx, R.SUMMARY_TITLE)
         elif name in Suggestions.COMMANDS:
             await self.suggestions.command(ctx, command)
+        elif name == "moimoi":
+            await invite_command(ctx, command.args)
+        elif name == "xacminh":
+            verify_command(ctx)
+        elif name == "duyetnhan":
+            await approve_command(ctx, command.args)
         elif name in ("capquyen", "thuquyen"):
             await change_role(ctx, command.args, grant=name == "capquyen")
         elif name in NOTICE_COMMANDS:

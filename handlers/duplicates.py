@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from handlers.confidential import redact
 from handlers.domain import Initiative
 from handlers.flows.duplicate_store import LegacyInitiative, SimilarityFlag, legacy_doc_id, legacy_id_of
 from handlers.flows.review_rules import is_secret
@@ -57,6 +58,12 @@ class OnFile:
     secret: bool = False
     initiative: Initiative | None = None
     legacy: LegacyInitiative | None = None
+
+    @property
+    def public_title(self) -> str:
+        """The title as another author may see it: anything of its confidential part cut out."""
+        confidential = str((self.initiative.data if self.initiative else {}).get("confidential") or "")
+        return redact(self.title, confidential)
 
     @property
     def year_text(self) -> str:
@@ -144,7 +151,7 @@ async def caution_text(store: Store, initiative_id: int, data: dict[str, Any], t
             T.CAUTION_ROW.format(
                 i=n,
                 reference=entry.reference,
-                title=T.SECRET_TITLE if entry.secret else _short(entry.title, 120),
+                title=T.SECRET_TITLE if entry.secret else _short(entry.public_title, 120),
                 unit=entry.unit,
                 year=entry.year_text,
                 legacy=entry.legacy_text,

@@ -27,12 +27,14 @@ __all__ = [
     "match_option",
     "parse_birth_date",
     "parse_date",
+    "parse_id",
     "parse_money",
     "parse_percent",
     "parse_percent_list",
     "parse_person_name",
     "parse_phone",
     "require_text",
+    "safe_display",
 ]
 
 
@@ -104,11 +106,40 @@ def clean_text(text: str) -> str:
             if ch == _ZWJ and _keeps_zwj(text, i):
                 kept.append(ch)
             continue
-        if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
+        if ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cs"):  # controls, lone surrogates
             continue
         kept.append(ch)
     lines = [line.rstrip() for line in "".join(kept).split("\n")]
     return _BLANK_RUN_RE.sub("\n\n", "\n".join(lines)).strip()
+
+
+def parse_id(text: str | None) -> int | None:
+    """A record number typed in a command ("12"), or None: only ASCII digits, at most 9 of them, so "²", "١"
+    or a 400-digit number never reaches int() or the database."""
+    word = (text or "").strip()
+    if word.isascii() and word.isdigit() and len(word) <= 9:
+        return int(word)
+    return None
+
+
+_BIDI_CONTROLS = frozenset(
+    ["\u200e", "\u200f", "\u061c"] + [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
+)
+
+
+def safe_display(text: str) -> str:
+    """Text as it may be shown back to anyone: control characters (but line breaks and tabs) and bidi overrides
+    removed, a lone surrogate shown as «�». Emoji, their joiners and Vietnamese are untouched."""
+    out: list[str] = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            out.append("\ufffd")
+        elif ch in _BIDI_CONTROLS or (category == "Cc" and ch not in "\n\t"):
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _format_int(n: int) -> str:
@@ -255,12 +286,14 @@ def parse_percent(text: str | None) -> Decimal:
         value = Decimal(("-" if sign == "-" else "") + ("0" + number if number.startswith(".") else number))
     except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
         raise ParseError(T.PERCENT_FORMAT.format(text=_shorten(shown))) from None
-    value = _normalise_decimal(value)
     if not 0 < value <= _HUNDRED:
-        raise ParseError(T.PERCENT_RANGE.format(text=format_percent(value)))
+        # Checked before normalising: a 400-digit number is out of range, not a crash in Decimal.quantize.
+        text = format_percent(_normalise_decimal(value)) if len(digits) <= 12 else _shorten(shown.rstrip("% "))
+        raise ParseError(T.PERCENT_RANGE.format(text=text))
+    value = _normalise_decimal(value)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        raise ParseError(T.PERCENT_DECIMALS.format(text=format_percent(value)))
+        raise ParseError(T.PERCENT_DECIMALS.format(text=_shorten(format_percent(value))))
     return value
 
 
@@ -347,6 +380,8 @@ def parse_phone(text: str | None) -> str:
 # --------------------------------------------------------------------------------------------------
 
 MAX_MONEY = 10**13
+# More digits than any amount up to MAX_MONEY can be written with (with decimals): out of range at once.
+_MAX_MONEY_DIGITS = 24
 _CURRENCY_RE = re.compile(r"^(?:\s*(?:vnd|dong|d|₫)(?![a-z])\.?)+|(?:\s*(?:vnd|dong|d|₫)\.?)+\s*$")
 _UNITS: dict[str, int] = {
     "nghin ty": 10**12,
@@ -418,6 +453,8 @@ def parse_money(text: str | None) -> int:
     s = _CURRENCY_RE.sub("", s).strip()
     if not s:
         raise ParseError(T.MONEY_FORMAT)
+    if sum(ch.isdigit() for ch in s) > _MAX_MONEY_DIGITS:
+        raise ParseError(T.MONEY_RANGE.format(limit=_format_int(MAX_MONEY)))
     if _SPACE_GROUPED_RE.fullmatch(s):  # "2 000 000"
         s = s.replace(" ", "")
     plain = _parse_number(s)

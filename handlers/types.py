@@ -37,6 +37,15 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class SharedContact:
+    """A contact card the user sent. ``user_id`` is the platform's account id of the card's owner, when the
+    platform says (Telegram does for a user's own contact shared with the request-contact button)."""
+
+    phone: str
+    user_id: str = ""
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One thing a user did: typed text, pressed a button (``choice``), or sent a file."""
 
@@ -48,6 +57,7 @@ class Inbound:
     # The platform's id for this event; a redelivered event with the same id changes nothing.
     event_id: str | None = None
     display_name: str = ""
+    contact: SharedContact | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,9 @@ class Reply:
     text: str
     options: tuple[Option, ...] = ()
     document: Document | None = None
+    # The label of a "share my phone number" button (Telegram's request-contact keyboard); "" for none.
+    # Text-only channels ignore it: the prompt says how to proceed without it.
+    request_contact: str = ""
 
 
 @dataclass(frozen=True)

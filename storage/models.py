@@ -31,6 +31,9 @@ class PersonRow(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
     # /tatthongbao: only essential notices (own drafts' deadlines, own initiatives' results) are sent.
     notices_muted: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Loaded by the seed file (or pre-registered): only such a record can be claimed, and only by proof
+    # (Telegram contact, invitation code); a self-registered one never becomes it.
+    seeded: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class RoleGrantRow(SQLModel, table=True):

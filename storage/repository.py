@@ -27,6 +27,7 @@ from handlers.store import StaleConversation
 from storage import hot_queries as hot
 from storage.campaigns import CampaignQueries
 from storage.duplicates import DuplicateQueries
+from storage.identity import IdentityQueries
 from storage.linking import LinkCodeQueries
 from storage.models import (
     AttachmentRow,
@@ -86,7 +87,7 @@ def _round(row: RoundRow, year: int) -> Round:
     )
 
 
-class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries, DuplicateQueries):
+class SqlStore(CampaignQueries, LinkCodeQueries, IdentityQueries, ReviewQueries, DuplicateQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from handlers.campaign import parse_days
 from handlers.domain import Role, Sector
+from handlers.parsing import ParseError, parse_phone
 from storage.models import CampaignRow, IdentityRow, PersonRow, RoundRow, UnitRow
 from storage.repository import SqlStore
 
@@ -81,7 +82,7 @@ async def _seed_person(store: SqlStore, item: dict[str, Any]) -> None:
     ).scalar_one_or_none()
     if unit is None:
         raise SeedError(f"person {item.get('name')!r}: unknown unit code {item['unit']!r}")
-    phone = str(item.get("phone") or "").strip() or None
+    phone = _phone(item.get("phone"))
     name = str(item["name"]).strip()
     row = await _existing_person(store, item, phone, name, unit.id)
     if row is None:
@@ -91,11 +92,13 @@ async def _seed_person(store: SqlStore, item: dict[str, Any]) -> None:
             position=str(item.get("position") or ""),
             phone=phone,
             created_at=store._now(),
+            seeded=True,
         )
         session.add(row)
     else:
         row.full_name, row.unit_id = str(item["name"]).strip(), unit.id
         row.position = str(item.get("position") or row.position)
+        row.seeded = True
     await session.flush()
     assert row.id is not None
     for role in item.get("roles") or []:
@@ -107,13 +110,32 @@ async def _seed_person(store: SqlStore, item: dict[str, Any]) -> None:
             await session.execute(update(IdentityRow).where(IdentityRow.id == identity.id).values(person_id=row.id))
 
 
+def _phone(value: Any) -> str | None:
+    """The seed's phone in the form registration stores (so a shared contact finds it); as written if odd."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_phone(text)
+    except ParseError:
+        return text
+
+
 async def _existing_person(
     store: SqlStore, item: dict[str, Any], phone: str | None, name: str, unit_id: int | None
 ) -> PersonRow | None:
-    """The same person on a second load: by phone, else by a linked account, else by name within the unit."""
+    """The same person on a second load: by phone, else by a linked account, else by name within the unit.
+
+    Phone and name match only records the seed made: someone who registered with a seeded person's phone or
+    name must not be handed that person's roles by the next load."""
     session = store.session
+    seeded = PersonRow.seeded.is_(True)  # type: ignore[attr-defined]
     if phone:
-        return (await session.execute(select(PersonRow).where(PersonRow.phone == phone))).scalars().first()
+        return (
+            (await session.execute(select(PersonRow).where(PersonRow.phone == phone, seeded).order_by(PersonRow.id)))
+            .scalars()
+            .first()
+        )
     for channel in ("telegram", "zalo", "console"):
         external = str(item.get(f"{channel}_id") or "").strip()
         if external:
@@ -131,7 +153,11 @@ async def _existing_person(
             if found is not None:
                 return found
     return (
-        (await session.execute(select(PersonRow).where(PersonRow.full_name == name, PersonRow.unit_id == unit_id)))
+        (
+            await session.execute(
+                select(PersonRow).where(PersonRow.full_name == name, PersonRow.unit_id == unit_id, seeded)
+            )
+        )
         .scalars()
         .first()
     )

@@ -6,15 +6,21 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.intake.dispatcher import Decoder, Dispatcher
 from bot.intake.sending import ReplySender
 from bot.senders import Senders
+from bot.telegram_channel import TelegramChannel
 from handlers.store import Store
 from handlers.types import Inbound, Result
 from scheduler.sweeper import worker_id
 from storage.database import Database
 from storage.intake import SqlIntake
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from tests.fakes.telegram_api import FakeTelegram
 
 HandleFn = Callable[[Inbound], Awaitable[Result]]
 
@@ -60,3 +66,24 @@ class Pipeline:
     async def close(self) -> None:
         await self.dispatcher.stop()
         await self.database.dispose()
+
+
+async def telegram_for_app(app: App, fake: FakeTelegram, **kwargs: Any) -> tuple[TelegramChannel, Dispatcher]:
+    """The real Telegram adapter on the app's core, through the app's own intake, polling the fake.
+    Stop with ``await channel.stop(); await dispatcher.stop()``."""
+    intake = SqlIntake(app.database, worker_id())
+    senders = Senders()
+    dispatcher = Dispatcher(intake, app.core.handle, ReplySender(intake, senders, app.clock), app.clock)
+    channel = TelegramChannel(
+        fake.token,
+        dispatcher.receive,
+        base_url=fake.base_url,
+        base_file_url=fake.base_file_url,
+        poll_timeout=1,
+        **kwargs,
+    )
+    senders.telegram(channel)
+    dispatcher.add_channel("telegram", channel.decode)
+    await dispatcher.start()
+    await channel.start_polling()
+    return channel, dispatcher

@@ -38,7 +38,12 @@ async def test_staff_reach_no_secretariat_or_council_command(app: App, clock: Cl
         await talk.say(command)
         assert talk.text == NOT_ALLOWED, command
     await talk.say("/taidon SK-2026-0002")  # someone else's application
-    assert talk.text == "Anh/Chị không có quyền lấy tài liệu này." and not any(r.document for r in talk.replies)
+    not_yours = talk.text
+    await talk.say("/taidon SK-2026-0099")  # no such application
+    missing = talk.text
+    # The same words either way: nobody learns which receipt numbers exist.
+    assert not_yours.replace("0002", "N") == missing.replace("0099", "N") and "không thuộc quyền" in missing
+    assert not any(r.document for r in talk.replies)
     await talk.say("/taidon SK-2026-0001")  # their own
     assert talk.replies[-1].document is not None
     # A council member is not the secretariat either.

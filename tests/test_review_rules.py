@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 
+from handlers.confidential import redact
 from handlers.domain import Initiative, Person, Status
 from handlers.flows.review_rules import (
     ReviewConfig,
     add_months,
     conflict,
     decision_due,
-    redact,
     sign_link,
     verify_link,
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.app import App
+from handlers.types import Inbound, SharedContact
 from storage.models import PersonRow, RoundRow, UnitRow
 from tests.support import Chat
 
@@ -40,7 +41,7 @@ async def test_csv_seed_files_are_loaded_and_reloading_changes_nothing(app: App,
     assert "Vũ Minh Tâm" in chat.text and "thủ trưởng đơn vị" in chat.text
 
 
-async def test_seeded_person_is_recognised_by_phone_at_registration(app: App, tmp_path: Path) -> None:
+async def test_seeded_person_is_recognised_by_their_own_contact_not_a_typed_phone(app: App, tmp_path: Path) -> None:
     seed = tmp_path / "seed.yaml"
     seed.write_text(
         "people:\n  - {name: Lê Thị Hồng, unit: P-NV, position: Chuyên viên, phone: '0912000001', "
@@ -50,11 +51,15 @@ async def test_seeded_person_is_recognised_by_phone_at_registration(app: App, tm
         encoding="utf-8",
     )
     await app.seed(seed)
-    chat = Chat(app.core.handle, "77")
-    for answer in ["/start", "Lê Thị Hồng", "Nội vụ", "Chuyên viên", "0912 000 001"]:
+    chat = Chat(app.core.handle, "77", channel="telegram")
+    for answer in ["/start", "Lê Thị Hồng", "Nội vụ", "Chuyên viên"]:
         await chat.say(answer)
+    await chat.say("0912 000 001")  # typed: contact data only
     await chat.press("Xác nhận")
-    assert "nhận ra Anh/Chị" in chat.text and "thư ký hội đồng" in chat.text
+    assert "Đăng ký xong" in chat.text and "thư ký hội đồng" not in chat.text
+    contact = SharedContact(phone="+84912000001", user_id="77")
+    await chat._send(Inbound("telegram", "77", contact=contact, event_id="77-contact"))
+    assert "Đã xác minh" in chat.text and "thư ký hội đồng" in chat.text
     async with app.database.unit_of_work() as store:
         deadline = (await store.session.execute(select(RoundRow.deadline).where(RoundRow.number == 1))).scalars()
         assert [d.isoformat() for d in deadline] == ["2026-05-15"]

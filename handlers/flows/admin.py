@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.domain import Role
-from handlers.parsing import fold
+from handlers.parsing import fold, parse_id
 from handlers.texts import admin as T
 from handlers.texts import common as C
 from handlers.texts.registration import ROLE_LABELS
@@ -29,14 +29,15 @@ async def change_role(ctx: Context, args: str, *, grant: bool) -> None:
         ctx.say(C.NOT_ALLOWED)
         return
     parts = args.split()
-    if len(parts) != 2 or not parts[0].isdigit():
+    person_id = parse_id(parts[0]) if len(parts) == 2 else None
+    if person_id is None:
         ctx.say(T.GRANT_USAGE if grant else T.REVOKE_USAGE)
         return
     role = ROLE_WORDS.get(fold(parts[1]).replace(" ", ""))
     if role is None:
         ctx.say(T.NO_SUCH_ROLE.format(role=parts[1]))
         return
-    target = await ctx.store.person(int(parts[0]))
+    target = await ctx.store.person(person_id)
     if target is None:
         ctx.say(T.NO_SUCH_PERSON.format(id=parts[0]))
         return

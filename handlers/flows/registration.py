@@ -1,13 +1,18 @@
 """Registration (/start, /dangky): name, unit, position, optional phone; the draft lives in the
-conversation state until confirmed."""
+conversation state until confirmed. A newcomer is always a new staff record: claiming a seeded record
+takes proof (handlers/flows/identity.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.context import Context
 from handlers.domain import Role
+from handlers.flows.identity import report_phone_match
 from handlers.forms import Draft, Form, FormFlow, Step
 from handlers.parsing import ParseError, parse_person_name, parse_phone, require_text
 from handlers.texts import common as C
+from handlers.texts import identity as I
 from handlers.texts import registration as T
 from handlers.types import Option
 
@@ -98,6 +103,17 @@ class RegistrationFlow(FormFlow):
         await self.prepare(ctx)
         await super().handle(ctx)
 
+    async def resume(self, ctx: Context) -> None:
+        await self.prepare(ctx)
+        await super().resume(ctx)
+
+    async def _ask(self, ctx: Context, draft: Draft) -> None:
+        await super()._ask(ctx, draft)
+        if ctx.conversation.state.get("cursor") == ["phone"] and ctx.result.replies:
+            # On Telegram the phone step offers the user's own contact: the one proof of a seeded phone.
+            last = ctx.result.replies[-1]
+            ctx.result.replies[-1] = replace(last, text=f"{last.text}\n{I.PHONE_HINT}", request_contact=I.SHARE_CONTACT)
+
     async def complete(self, ctx: Context, draft: Draft) -> bool:
         unit_id = int(draft["unit_id"])
         phone = draft.get("phone")
@@ -108,20 +124,14 @@ class RegistrationFlow(FormFlow):
             ctx.person = person
             ctx.say(T.DONE.format(name=person.full_name))
             return True
-        seeded = await ctx.store.find_person_by_phone(phone) if phone else None
-        if seeded is not None and not await ctx.store.identities_of(seeded.id):
-            person = await ctx.store.update_person(
-                seeded.id, full_name=draft["full_name"], unit_id=unit_id, position=draft["position"], phone=phone
-            )
-            roles = ", ".join(T.ROLE_LABELS[r.value] for r in sorted(person.roles)) or T.ROLE_LABELS["staff"]
-            message = T.DONE_LINKED.format(roles=roles)
-        else:
-            person = await ctx.store.create_person(draft["full_name"], unit_id, draft["position"], phone)
-            message = T.DONE.format(name=person.full_name)
+        # A typed phone is contact data only: matching a seeded record proves nothing (handlers/flows/identity.py).
+        person = await ctx.store.create_person(draft["full_name"], unit_id, draft["position"], phone)
+        message = T.DONE.format(name=person.full_name) + "\n" + I.AFTER_REGISTRATION
         await ctx.store.link_identity(ctx.identity.id, person.id)
         if f"{ctx.identity.channel}:{ctx.identity.external_id}" in ctx.config.admins:
             await ctx.store.grant_role(person.id, Role.ADMIN)
             person = await ctx.store.person(person.id) or person
         ctx.person = person
         ctx.say(message)
+        await report_phone_match(ctx, person)
         return True

@@ -10,8 +10,8 @@ from handlers.context import Context
 from handlers.domain import Role
 from handlers.flows import council_admin, duplicate_review
 from handlers.flows.council_scoring import CouncilFlow, ScoreFlow
-from handlers.flows.review_common import find_initiative, require
-from handlers.flows.review_documents import M01, M02, YEAR, deliver
+from handlers.flows.review_common import require
+from handlers.flows.review_documents import M01, M02, YEAR, deliver, may_have
 from handlers.flows.review_intake import IntakeFlow
 from handlers.flows.review_publish import ResultsFlow
 from handlers.flows.review_results import rules_for
@@ -108,9 +108,15 @@ async def get_m02(ctx: Context, args: str) -> None:
     if not args.strip():
         ctx.say(T.M02_USAGE)
         return
-    initiative = await find_initiative(ctx, args.split()[0])
-    if initiative is not None:
-        await deliver(ctx, {"d": M02, "i": initiative.id}, T.M02_CAPTION.format(receipt=initiative.receipt_no))
+    assert ctx.person is not None
+    receipt = args.split()[0]
+    initiative = await ctx.store.initiative_by_receipt(receipt.strip().upper()[:40])
+    spec = {"d": M02, "i": initiative.id if initiative else 0}
+    # One answer for "no such number" and "not yours": nobody learns which receipt numbers exist.
+    if initiative is None or not await may_have(ctx.store, ctx.person, spec):
+        ctx.say(T.RECEIPT_UNAVAILABLE.format(receipt=receipt[:40]))
+        return
+    await deliver(ctx, spec, T.M02_CAPTION.format(receipt=initiative.receipt_no))
 
 
 async def _unit_and_year(ctx: Context, args: str) -> tuple[int | None, int] | None:

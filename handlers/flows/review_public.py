@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.catalogue import field_label, solution_type_label
+from handlers.confidential import Secret, redact
 from handlers.domain import Initiative, Status
-from handlers.flows.review_rules import author_names, is_secret, redact
+from handlers.flows.review_rules import author_names, is_secret
 from handlers.flows.review_store import PublishedResult
 from handlers.store import Store
 from handlers.texts import review as T
@@ -46,7 +47,7 @@ def public_record(initiative: Initiative, result: PublishedResult, unit_name: st
     if initiative.status != Status.RECOGNISED or not result.recognised or is_secret(initiative):
         return None
     data = initiative.data
-    confidential = str(data.get("confidential") or "")
+    confidential = Secret.of(str(data.get("confidential") or ""))
 
     def clean(value: object, limit: int) -> str:
         return _shorten(redact(str(value or ""), confidential), limit)

@@ -7,7 +7,6 @@ import base64
 import hashlib
 import hmac
 import json
-import re
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -87,21 +86,6 @@ def is_secret(initiative: Initiative) -> bool:
     return str(initiative.data.get("secrecy") or "public") in SECRET_LEVELS
 
 
-_SENTENCE_RE = re.compile(r"[^.!?;\n]+")
-
-
-def redact(text: str, confidential: str) -> str:
-    """``text`` without anything of the confidential part: the whole of it, and each sentence or line of it
-    longer than a few words (an author may repeat a confidential detail in the public description)."""
-    secret = (confidential or "").strip()
-    if not secret or not text:
-        return text
-    pieces = [secret] + [p.strip() for p in _SENTENCE_RE.findall(secret) if len(p.strip()) >= 12]
-    for piece in sorted(set(pieces), key=len, reverse=True):
-        text = re.sub(re.escape(piece), "[…]", text, flags=re.IGNORECASE)
-    return text
-
-
 # --- signed links ----------------------------------------------------------------------------------------
 
 
@@ -122,7 +106,7 @@ def sign_link(payload: dict[str, Any], secret: bytes, expires: datetime) -> str:
 
 def verify_link(token: str, secret: bytes, now: datetime) -> dict[str, Any] | None:
     """The payload of a valid, unexpired token; None for anything forged, altered or expired."""
-    if not secret or token.count(".") != 1:
+    if not secret or not token.isascii() or token.count(".") != 1:
         return None
     body, mac = token.split(".")
     expected = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest())

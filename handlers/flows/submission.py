@@ -8,10 +8,11 @@ from typing import Any
 
 from handlers.attachments import size_text
 from handlers.catalogue import FIELDS, SOLUTION_TYPES, field_label, solution_type_label
+from handlers.confidential import PUBLIC_FIELDS, Secret, leaks
 from handlers.context import Context
 from handlers.domain import Initiative, LatePolicy, Round, Sector, Status, receipt_number
 from handlers.duplicates import NOTE_FIELD, caution_text
-from handlers.forms import YES, Draft, Form, FormFlow, Group, Step
+from handlers.forms import EDIT, SUBMIT, YES, Draft, Form, FormFlow, Group, Step
 from handlers.parsing import (
     format_date,
     format_money,
@@ -302,6 +303,15 @@ def new_draft(ctx: Context, unit_name: str) -> Draft:
     return {"author": {"full_name": person.full_name, "workplace": unit_name, "position": person.position}}
 
 
+def confidential_repeats(draft: Draft) -> str:
+    """The stretches of the published fields that repeat the confidential part, quoted, or "" if none."""
+    secret = Secret.of(str(draft.get("confidential") or ""))
+    if not secret:
+        return ""
+    found = [piece for name in PUBLIC_FIELDS for piece in leaks(str(draft.get(name) or ""), secret)]
+    return ", ".join(f"«{piece[:80]}»" for piece in dict.fromkeys(found))
+
+
 class SubmissionFlow(FormFlow):
     name = "submit"
     form = SUBMISSION_FORM
@@ -329,9 +339,25 @@ class SubmissionFlow(FormFlow):
             await self.save_draft(ctx, draft)  # an explanation of a resemblance that is gone
         return warning
 
+    def summary_text(self, ctx: Context, draft: Draft) -> str:
+        text = super().summary_text(ctx, draft)
+        repeated = confidential_repeats(draft)
+        if repeated:
+            text += "\n\n" + T.CONFIDENTIAL_REPEATED.format(items=repeated)
+        return text
+
     async def complete(self, ctx: Context, draft: Draft) -> bool:
         person = ctx.person
         assert person is not None
+        repeated = confidential_repeats(draft)
+        if repeated and ctx.conversation.state.get("confidential_ack") != repeated:
+            # Told once more before filing; pressing "file" again with the same repeats files it.
+            ctx.conversation.state["confidential_ack"] = repeated
+            ctx.say(
+                T.CONFIDENTIAL_BEFORE_FILING.format(items=repeated),
+                [Option(EDIT, T.CONFIDENTIAL_EDIT), Option(SUBMIT, T.CONFIDENTIAL_PROCEED)],
+            )
+            return False
         initiative = await self._initiative(ctx)
         unit = await ctx.store.unit(person.unit_id) if person.unit_id else None
         sector = unit.sector if unit else Sector.OTHER

@@ -72,6 +72,8 @@ COMMANDS = (
     "/menu — danh sách việc có thể làm\n"
     "/toi — thông tin của tôi\n"
     "/lienket — dùng chung tài khoản trên Telegram và Zalo\n"
+    "/xacminh — nhận hồ sơ đơn vị đã đăng ký sẵn (nút chia sẻ số điện thoại, mã mời)\n"
+    "/moimoi, /duyetnhan — cấp mã mời, xác nhận người đã đăng ký sẵn (thư ký, thủ trưởng)\n"
     "/tatthongbao, /batthongbao — tắt hoặc bật thông báo không bắt buộc\n"
     "/donvi — sáng kiến và tiến độ của đơn vị (thủ trưởng đơn vị)\n"
     "/tongquan, /chiendich — tổng quan và các đợt xét (thường trực hội đồng)\n"

@@ -48,6 +48,9 @@ GRADE_PENDING = "Chưa đủ phiếu"
 ANY_FIELD = "mọi lĩnh vực"
 NO_SUCH_ROUND = "Không có đợt mang mã {id}. Gõ /hoidong để xem các đợt."
 NO_SUCH_RECEIPT = "Không tìm thấy hồ sơ số {receipt}."
+RECEIPT_UNAVAILABLE = (
+    "Không có hồ sơ số {receipt} mà Anh/Chị được xem (số không tồn tại hoặc không thuộc quyền của Anh/Chị)."
+)
 NO_SUCH_PERSON = "Không có người dùng mang mã {id}. Mã người dùng xem bằng /hoidong <mã đợt>."
 NO_SUCH_UNIT = "Không có đơn vị mang mã «{code}»."
 NO_CAMPAIGN = "Chưa có đợt xét năm {year}."

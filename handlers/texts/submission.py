@@ -231,3 +231,15 @@ NO_ROUND = (
 COAUTHOR_NOTICE = (
     "Anh/Chị được ghi là đồng tác giả của sáng kiến «{title}» (số biên nhận {receipt}) do {author} nộp ngày {date}."
 )
+
+# --- confidential material repeated in a published field ----------------------------------------------
+CONFIDENTIAL_REPEATED = (
+    "⚠️ Tên hoặc nội dung sáng kiến (phần sẽ được công bố) đang nhắc lại thông tin cần bảo mật: {items}. "
+    "Khi công bố, những đoạn này sẽ bị che thành «[…]». Anh/Chị nên sửa lại để bản công bố dễ đọc."
+)
+CONFIDENTIAL_BEFORE_FILING = (
+    "Trước khi nộp: tên hoặc nội dung sáng kiến vẫn nhắc lại thông tin cần bảo mật: {items}. "
+    "Nếu vẫn nộp, những đoạn này sẽ bị che thành «[…]» khi công bố. Anh/Chị muốn sửa lại hay vẫn nộp?"
+)
+CONFIDENTIAL_EDIT = "✏️ Sửa lại"
+CONFIDENTIAL_PROCEED = "Vẫn nộp"

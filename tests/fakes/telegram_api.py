@@ -1038,7 +1038,8 @@ class FakeTelegram:
             data["text"] = message.text
         if message.caption is not None:
             data["caption"] = message.caption
-        if message.reply_markup is not None:
+        # As on Telegram, a message shows only an inline keyboard; a reply keyboard belongs to the chat.
+        if message.reply_markup is not None and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup
         if message.file is not None and message.method == "sendDocument":
             data["document"] = self._document_json(message.file)
