@@ -46,7 +46,9 @@ async def _console(app: App, user: str) -> None:
 
 async def _run(app: App) -> None:
     channels = app.settings.enabled_channels()
-    if channels == ["console"]:
+    # With no token the console runs alone, unless the HTTP server has pages to serve (public page, downloads).
+    serves_pages = app.settings.public_page or app.settings.document_link_secret is not None
+    if channels == ["console"] and not serves_pages:
         log.info("no TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN configured: running the console channel")
         await _console(app, "1")
         return

@@ -182,7 +182,9 @@ async def run_channels(app: App, channels: list[str], runtime: Runtime | None = 
         if "console" in channels:
             console = ConsoleChannel(router.handle, "1", max_attachment_bytes=app.config.max_attachment_bytes)
             runtime.senders.console(console.out)
-            runtime.tasks.append(asyncio.create_task(_until_eof(console, runtime.stop)))
+            # While pages are served, the end of stdin (a service, `< /dev/null`) ends the console, not the bot.
+            stop_at_eof = None if pages else runtime.stop
+            runtime.tasks.append(asyncio.create_task(_until_eof(console, stop_at_eof)))
         app.start_scheduler(runtime.senders)
         await runtime.stop.wait()
         if runtime.failure is not None:
@@ -198,6 +200,7 @@ async def run_channels(app: App, channels: list[str], runtime: Runtime | None = 
                 await close()
 
 
-async def _until_eof(console: ConsoleChannel, stop: asyncio.Event) -> None:
+async def _until_eof(console: ConsoleChannel, stop: asyncio.Event | None) -> None:
     await console.run()
-    stop.set()
+    if stop is not None:
+        stop.set()

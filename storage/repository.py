@@ -44,6 +44,7 @@ from storage.models import (
 )
 from storage.review import ReviewQueries
 from storage.suggestion_repository import SqlSuggestionStore
+from storage.transfers import TransferQueries
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -86,7 +87,7 @@ def _round(row: RoundRow, year: int) -> Round:
     )
 
 
-class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries, DuplicateQueries):
+class SqlStore(CampaignQueries, LinkCodeQueries, ReviewQueries, DuplicateQueries, TransferQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"
