@@ -230,3 +230,33 @@ async def test_every_document_prints_as_an_office_files_it(app: App, clock: Cloc
     assert "DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN NĂM 2026" in year[0] and "2.000.000" in year[0]
     assert any("DANH MỤC SÁNG KIẾN ĐƯỢC CHUYỂN GIAO NĂM 2026" in text for text in year)
     assert len(year) == 3  # one page per sheet
+
+
+@needs_tools
+async def test_a_long_m01_keeps_its_signature_block_with_its_closing_and_has_no_blank_page(
+    app: App, clock: Clock, tmp_path: Path
+) -> None:
+    """The secretariat's copy (no head's name) of a unit proposing sixteen initiatives: the table runs over
+    several pages with its header repeated, and the closing line, «THỦ TRƯỞNG ĐƠN VỊ» and the signature space stay
+    together with the table's last rows — never alone on a page."""
+    await person(app, "Lê Thị Hồng", "P-NV", user_id="sec", roles=(Role.SECRETARIAT,))
+    author = await person(app, AUTHORS[0], "THCS-QT", user_id="a1")
+    for n in range(1, 17):
+        title = f"Sáng kiến số {n}: đổi mới phương pháp quản lý hồ sơ học sinh và sổ điểm điện tử của nhà trường"
+        await submit(app, clock, author, application(author, UNIT, title))
+    sec = chat(app, "sec")
+    await sec.say("/totrinh THCS-QT 2026")
+    document = next(r.document for r in reversed(sec.replies) if r.document is not None)
+    (tmp_path / "m01.docx").write_bytes(document.content)
+    await _to_pdf([tmp_path / "m01.docx"], tmp_path, tmp_path / "lo-profile")
+    pages = _pdf_pages(tmp_path / "m01.pdf")
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(tmp_path / "m01.pdf"), str(ARTIFACTS / "document-m01-long")], check=True
+    )
+    assert len(pages) >= 2 and all(text.strip() for text in pages), [len(t) for t in pages]
+    signing = pages[-1]  # the signature block is on the last page, with the closing and the table's last rows
+    assert "THỦ TRƯỞNG ĐƠN VỊ" in signing and "Nơi nhận" in signing
+    assert "kính đề nghị Hội đồng xem xét" in signing and "SK-2026-0016" in signing
+    assert "Tên sáng kiến" in signing  # the table's header row repeated on the new page
+    assert any(NATION in line for line in pages[0].splitlines())

@@ -210,8 +210,16 @@ async def test_the_portal_in_headless_chromium_on_a_phone_and_a_desktop(portal: 
                 shot = tmp_path / f"public-{name}-{width}x{height}.png"
                 await _run([CHROMIUM, *flags, *size, f"--screenshot={shot}", base + path])
                 shots.append(shot)
+        # Printed (print CSS): A4, without the search form or the pager.
+        printed = tmp_path / "public-list-print.pdf"
+        await _run([CHROMIUM, *flags, "--no-pdf-header-footer", f"--print-to-pdf={printed}", base + "/"])
     finally:
         await runner.cleanup()
+    if shutil.which("pdftotext"):
+        text = (await _run(["pdftotext", "-layout", str(printed), "-"])).replace("\n", " ")
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and CASES[0][0] in text
+        assert "Tra cứu sáng kiến" not in text and "Trang sau" not in text and "Tìm kiếm" not in text
+    assert printed.read_bytes()[:5] == b"%PDF-"
     assert titles(doms["list-390"]) == [c[0] for c in CASES[:4]]
     assert "Tìm thấy 6 sáng kiến — trang 1/2" in doms["list-1280"]
     assert titles(doms["search-390"]) == ["Số hóa sổ liên lạc bằng mã QR"]
@@ -228,6 +236,7 @@ async def test_the_portal_in_headless_chromium_on_a_phone_and_a_desktop(portal: 
         width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
         assert f"{width}x{height}" in shot.name
         shutil.copyfile(shot, ARTIFACTS / shot.name)  # for a person to look at
+    shutil.copyfile(printed, ARTIFACTS / printed.name)
 
 
 async def test_python_m_bot_serves_the_page_with_no_channel_token(tmp_path: Path) -> None:
