@@ -254,7 +254,9 @@ async def run_channels(app: App, channels: list[str], runtime: Runtime | None = 
             runtime.broadcasts.add("console", console.send)
             running.dispatcher.add_channel("console", console.decode)
             running.alive.add("console")
-            runtime.tasks.append(asyncio.create_task(_until_eof(console, runtime.stop)))
+            # While pages are served, the end of stdin (a service, `< /dev/null`) ends the console, not the bot.
+            stop_at_eof = None if pages else runtime.stop
+            runtime.tasks.append(asyncio.create_task(_until_eof(console, stop_at_eof)))
         running.starting = False
         if channels and not running.alive and not runtime.stop.is_set():
             raise ConfigurationError("; ".join(errors) or "no channel could start")
@@ -275,6 +277,7 @@ async def run_channels(app: App, channels: list[str], runtime: Runtime | None = 
                 await close()
 
 
-async def _until_eof(console: ConsoleChannel, stop: asyncio.Event) -> None:
+async def _until_eof(console: ConsoleChannel, stop: asyncio.Event | None) -> None:
     await console.run()
-    stop.set()
+    if stop is not None:
+        stop.set()

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     # announced in (a numeric chat id such as -1001234567890; the bot must be an admin there), and the
     # signed, expiring download links that replace files on Zalo.
     public_page: bool = False
+    # Who publishes the page (shown under the national header) and how to reach them (footer; " | " starts a
+    # new line), and how many initiatives a page lists.
+    public_issuer: str = "Hội đồng Sáng kiến"
+    public_contact: str = ""
+    public_page_size: int = Field(default=10, ge=1, le=100)
     telegram_public_channel_id: str = ""
     document_link_secret: SecretStr | None = None
     document_link_ttl_hours: float = Field(default=24, gt=0, le=24 * 30)

@@ -8,7 +8,8 @@ told, and how many members score each initiative. ``rank`` turns the members' sc
    shown is the number compared;
 2. initiatives are ranked by that score, highest first; ties are broken by the higher mean sub-score of the
    tie-break criterion (effectiveness by default), then the earlier final submission time, then the lower
-   receipt number — so the order is total and never depends on the database;
+   receipt number, compared as numbers (SK-2026-9999 before SK-2026-10000) — so the order is total and never
+   depends on the database;
 3. classes are filled down that order: an initiative takes the best class whose threshold it reaches and
    whose quota still has room, so one that qualifies for a full class falls to the next class it qualifies
    for; below every class but at or above the certificate threshold it is recognised with a certificate only;
@@ -56,8 +57,9 @@ class Rules:
     divergence: Decimal = Decimal(20)
     members: int = 2
     tie_criterion: str = ""
-    # Quotas count per round, or per campaign year (classes awarded in earlier rounds use them up).
-    quota_scope: str = ROUND_SCOPE
+    # Quotas count per campaign year (classes awarded in earlier rounds use them up: the plan's «tối đa 5 giải»
+    # is for the year's plan, which has two rounds), or per round when the plan says so.
+    quota_scope: str = YEAR_SCOPE
 
     @property
     def total(self) -> Decimal:
@@ -184,6 +186,14 @@ def _means(candidate: Candidate, rules: Rules) -> tuple[Decimal, dict[str, Decim
     return mean, by_criterion, totals
 
 
+_DIGITS_RE = re.compile(r"(\d+)")
+
+
+def receipt_key(receipt: str) -> tuple[tuple[int, str], ...]:
+    """Receipt numbers ordered as people read them: "SK-2026-9999" before "SK-2026-10000"."""
+    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in _DIGITS_RE.split(receipt) if part)
+
+
 def rank(candidates: Iterable[Candidate], rules: Rules, already: Mapping[str, int] | None = None) -> list[Outcome]:
     """Outcomes, best first. ``already``: classes awarded earlier in the year when quotas count per year."""
     tie = rules.tie_break.code
@@ -191,7 +201,7 @@ def rank(candidates: Iterable[Candidate], rules: Rules, already: Mapping[str, in
     for c in candidates:
         mean, by_criterion, totals = _means(c, rules)
         scored.append((c, mean, by_criterion, totals))
-    scored.sort(key=lambda x: (-x[1], -x[2][tie], x[0].submitted_at, x[0].receipt))
+    scored.sort(key=lambda x: (-x[1], -x[2][tie], x[0].submitted_at, receipt_key(x[0].receipt)))
     used: dict[str, int] = dict(already or {}) if rules.quota_scope == YEAR_SCOPE else {}
     outcomes: list[Outcome] = []
     for position, (c, mean, by_criterion, totals) in enumerate(scored, 1):
@@ -355,5 +365,5 @@ def rules_from_json(data: Mapping[str, Any]) -> Rules:
         divergence=Decimal(data.get("divergence", "20")),
         members=int(data.get("members", 2)),
         tie_criterion=str(data.get("tie", "")),
-        quota_scope=str(data.get("quota_scope", ROUND_SCOPE)),
+        quota_scope=str(data.get("quota_scope", YEAR_SCOPE)),
     )

@@ -12,13 +12,14 @@ from handlers.domain import Conversation, Identity, Initiative, Person, Role, Ro
 from handlers.flows.duplicate_store import DuplicateStore
 from handlers.flows.review_store import ReviewStore
 from handlers.flows.suggestion_store import SuggestionStore
+from handlers.flows.transfer_store import TransferStore
 
 
 class StaleConversation(Exception):
     """Another writer saved this conversation first; the event is replayed on fresh state."""
 
 
-class Store(CampaignStore, ReviewStore, DuplicateStore, Protocol):
+class Store(CampaignStore, ReviewStore, DuplicateStore, TransferStore, Protocol):
     # events and identities
     async def claim_event(self, channel: str, event_id: str) -> bool: ...
     async def identity(self, channel: str, external_id: str) -> Identity: ...

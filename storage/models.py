@@ -309,3 +309,27 @@ class SendBudgetRow(SQLModel, table=True):
     account: str = Field(max_length=40, primary_key=True)
     slot: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     used: int = Field(default=0)
+
+
+class TransferRow(SQLModel, table=True):
+    """A recognised initiative handed over to another organisation (chuyển giao): to whom, when, under what."""
+
+    __tablename__ = "transfer"
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", index=True)
+    recipient: str = Field(max_length=300)
+    transferred_on: date
+    agreement: str = Field(max_length=500)
+    recorded_by: int | None = Field(default=None, foreign_key="person.id")
+    recorded_at: datetime = _ts(nullable=False)
+
+
+class RecognitionDecisionRow(SQLModel, table=True):
+    """The decision recognising a round's initiatives (Quyết định công nhận): its number and date."""
+
+    __tablename__ = "recognition_decision"
+    round_id: int = Field(foreign_key="round.id", primary_key=True)
+    number: str = Field(max_length=100)
+    signed_on: date
+    recorded_by: int | None = Field(default=None, foreign_key="person.id")
+    recorded_at: datetime = _ts(nullable=False)

@@ -45,6 +45,7 @@ from storage.models import (
 )
 from storage.review import ReviewQueries
 from storage.suggestion_repository import SqlSuggestionStore
+from storage.transfers import TransferQueries
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -87,7 +88,7 @@ def _round(row: RoundRow, year: int) -> Round:
     )
 
 
-class SqlStore(CampaignQueries, LinkCodeQueries, IdentityQueries, ReviewQueries, DuplicateQueries):
+class SqlStore(CampaignQueries, LinkCodeQueries, IdentityQueries, ReviewQueries, DuplicateQueries, TransferQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"

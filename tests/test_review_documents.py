@@ -95,19 +95,29 @@ async def test_m02_application_as_word_field_by_field(app: App, clock: Clock) ->
     assert "{{" not in text and "{%" not in text
     assert "ĐƠN YÊU CẦU CÔNG NHẬN SÁNG KIẾN" in text and "Số biên nhận: SK-2026-0001" in text
     assert "Kính gửi: Trường THCS Quang Trung" in text
-    assert f"Là tác giả (nhóm tác giả) đề nghị xét công nhận sáng kiến: {TITLE}" in text
-    assert "- Chủ đầu tư tạo ra sáng kiến: Tác giả đồng thời là chủ đầu tư" in text
-    assert "- Lĩnh vực áp dụng sáng kiến: Giáo dục và đào tạo" in text
-    assert "- Loại giải pháp: Giải pháp quản lý" in text
-    assert "- Ngày sáng kiến được áp dụng lần đầu hoặc áp dụng thử: 05/09/2025" in text
-    assert "+ Nội dung giải pháp, các bước thực hiện và điểm mới: " + CONTENT in text  # line breaks kept
-    assert "- Những thông tin cần được bảo mật (nếu có): Mật khẩu quản trị phần mềm" in text
+    assert word.paragraphs[0].text == "Mẫu M-02"  # the form's name at the top right corner
+    # Numbered as in Phụ lục I of Thông tư 18/2013/TT-BKHCN: 1., 2., 3. …; a), b), c).
+    assert "Là tác giả (nhóm tác giả) đề nghị xét công nhận sáng kiến:" in text
+    assert f"1. Tên sáng kiến: {TITLE}" in text
+    assert "2. Chủ đầu tư tạo ra sáng kiến: Tác giả đồng thời là chủ đầu tư" in text
+    assert "3. Lĩnh vực áp dụng sáng kiến: Giáo dục và đào tạo" in text
+    assert "4. Loại giải pháp: Giải pháp quản lý" in text
+    assert "5. Ngày sáng kiến được áp dụng lần đầu hoặc áp dụng thử: 05/09/2025" in text
+    assert "b) Nội dung giải pháp, các bước thực hiện và điểm mới: " + CONTENT in text  # line breaks kept
+    assert "7. Những thông tin cần được bảo mật (nếu có): Mật khẩu quản trị phần mềm" in text
     assert "Giá trị làm lợi ước tính: 15.000.000 đ" in text
-    assert "cả áp dụng thử: Phụ huynh hài lòng hơn" in text
-    assert "Tài liệu kèm theo: quy-trình.pdf" in text
+    assert "cả áp dụng thử (nếu có): Phụ huynh hài lòng hơn" in text
+    assert "12. Tài liệu kèm theo: quy-trình.pdf" in text
     assert "…………, ngày 03 tháng 03 năm 2026" in text
-    assert text.rstrip().endswith("Nguyễn Văn An")
-    authors, participants = word.tables
+    assert not any(line.lstrip().startswith(("- ", "+ ")) for line in text.splitlines())
+    authors, participants, signatures = word.tables
+    # One signature per author, side by side.
+    assert [[c.text.split("\n") for c in row.cells] for row in signatures.rows] == [
+        [
+            ["Người nộp đơn", "(Ký và ghi rõ họ tên)", "", "", "", "Nguyễn Văn An"],
+            ["Người nộp đơn", "(Ký và ghi rõ họ tên)", "", "", "", "Trần Thị Bình"],
+        ]
+    ]
     assert table_rows(authors)[1:] == [
         ["1", "Nguyễn Văn An", "15/08/1985", "Trường THCS Quang Trung", "Giáo viên", "Cử nhân Sư phạm Toán", "60%"],
         ["2", "Trần Thị Bình", "02/09/1990", "Trường THCS Quang Trung", "Giáo viên", "Cử nhân Tin học", "40%"],
@@ -145,7 +155,7 @@ async def test_m01_cover_letter_for_a_unit_head(app: App, clock: Clock) -> None:
     header, listing, footer = word.tables
     assert header.rows[0].cells[0].paragraphs[0].text == "TRƯỜNG THCS QUANG TRUNG"
     assert "Số: ……/TTr-THCS-QT" in header.rows[0].cells[0].text
-    waiting = ["Giáo dục và đào tạo", "03/03/2026", "Đã nộp, chờ thẩm định"]
+    waiting = ["Giáo dục và đào tạo", "03/03/2026"]
     assert table_rows(listing)[1:] == [
         ["1", "SK-2026-0001", TITLE, "Nguyễn Văn An, Trần Thị Bình", *waiting],
         ["2", "SK-2026-0002", "Thư viện sách nói cho học sinh", "Trần Thị Bình", *waiting],

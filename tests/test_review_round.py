@@ -247,13 +247,13 @@ async def test_a_whole_round(app: App, clock: Clock) -> None:
     assert first[3] == "Sáng kiến số 1: đổi mới quản lý lớp học" and first[8] == "Loại A" and first[9] == 2_000_000
     assert first[4] == f"{authors[1].full_name}, {authors[2].full_name}"
     by_unit = book["Theo đơn vị"]
-    assert sum(row[1].value for row in by_unit.iter_rows(min_row=4)) == 25
+    assert sum(row[2].value for row in by_unit.iter_rows(min_row=4)) == 25
 
 
 async def _check_results_sheet(content: bytes) -> None:
     book = load_workbook(io.BytesIO(content))
     sheet = book["Kết quả"]
-    assert sheet["A1"].value == "KẾT QUẢ CHẤM ĐIỂM SÁNG KIẾN — Đợt I NĂM 2026"
+    assert sheet["A1"].value == "KẾT QUẢ CHẤM ĐIỂM SÁNG KIẾN — ĐỢT I NĂM 2026"
     header = [c.value for c in sheet[5]]
     labels = [c.label for c in DEFAULT_RULES.criteria]
     assert header[6:9] == [f"{labels[0]} (tối đa 30)", f"{labels[1]} (tối đa 30)", f"{labels[2]} (tối đa 40)"]

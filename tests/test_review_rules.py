@@ -20,6 +20,7 @@ from handlers.flows.review_rules import (
 )
 from handlers.results import (
     DEFAULT_RULES,
+    ROUND_SCOPE,
     YEAR_SCOPE,
     Candidate,
     Criterion,
@@ -111,12 +112,29 @@ def test_criterion_minimum_means_not_recognised() -> None:
     assert outcome.qualified == "B"
 
 
-def test_year_quota_counts_earlier_rounds() -> None:
-    rules = Rules(DEFAULT_RULES.criteria, DEFAULT_RULES.grades, quota_scope=YEAR_SCOPE)
-    outcomes = rank([cand(i, split(90), split(90)) for i in range(1, 3)], rules, {"A": 4})
+def test_year_quota_counts_earlier_rounds_by_default() -> None:
+    # The plan's «tối đa 5 giải» is for the year (two rounds): the default counts classes awarded earlier.
+    assert DEFAULT_RULES.quota_scope == YEAR_SCOPE
+    outcomes = rank([cand(i, split(90), split(90)) for i in range(1, 3)], DEFAULT_RULES, {"A": 4})
     assert [o.grade for o in outcomes] == ["A", "B"]
-    per_round = rank([cand(i, split(90), split(90)) for i in range(1, 3)], DEFAULT_RULES, {"A": 4})
+    per_round_rules = Rules(DEFAULT_RULES.criteria, DEFAULT_RULES.grades, quota_scope=ROUND_SCOPE)
+    per_round = rank([cand(i, split(90), split(90)) for i in range(1, 3)], per_round_rules, {"A": 4})
     assert [o.grade for o in per_round] == ["A", "A"]
+    assert "Số lượng mỗi loại tính theo: năm" in format_rules(DEFAULT_RULES)
+    assert parse_rules(format_rules(DEFAULT_RULES).replace("theo: năm", "theo: dot")).quota_scope == ROUND_SCOPE
+    stored_before = {k: v for k, v in rules_to_json(DEFAULT_RULES).items() if k != "quota_scope"}
+    assert rules_from_json(stored_before).quota_scope == YEAR_SCOPE
+
+
+def test_last_tie_break_compares_receipt_numbers_as_numbers() -> None:
+    same = split(85)
+    tied = [Candidate(n, f"SK-2026-{n}", T0, (same,)) for n in (10000, 9999, 10001, 998)]
+    assert [o.receipt for o in rank(tied, DEFAULT_RULES)] == [
+        "SK-2026-998",
+        "SK-2026-9999",
+        "SK-2026-10000",
+        "SK-2026-10001",
+    ]
 
 
 def test_rules_text_round_trip_and_editing() -> None:

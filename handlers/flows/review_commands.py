@@ -8,7 +8,7 @@ from typing import Any
 
 from handlers.context import Context
 from handlers.domain import Role
-from handlers.flows import council_admin, duplicate_review
+from handlers.flows import council_admin, duplicate_review, transfers
 from handlers.flows.council_scoring import CouncilFlow, ScoreFlow
 from handlers.flows.review_common import require
 from handlers.flows.review_documents import M01, M02, YEAR, deliver, may_have
@@ -52,6 +52,10 @@ ALIASES: dict[str, str] = {
     "compare": "sosanh",
     "trunglap": "trunglap",
     "duplicates": "trunglap",
+    "chuyengiao": "chuyengiao",
+    "transfer": "chuyengiao",
+    "quyetdinh": "quyetdinh",
+    "decision": "quyetdinh",
 }
 
 
@@ -207,4 +211,6 @@ class ReviewFlows:
             "thuky": role_help,
             "sosanh": duplicate_review.compare_command,
             "trunglap": duplicate_review.report_command,
+            "chuyengiao": transfers.transfer_command,
+            "quyetdinh": transfers.decision_command,
         }

@@ -19,11 +19,12 @@ from handlers.flows.review_results import RoundTable, people_and_units, round_ta
 from handlers.flows.review_rules import ReviewConfig, author_names, conflict, sign_link
 from handlers.flows.submission import SECRECY_OPTIONS
 from handlers.parsing import format_date, format_money
-from handlers.results import Outcome, show_points
+from handlers.results import Outcome, receipt_key, show_points
 from handlers.store import Store
 from handlers.texts import duplicates as D
 from handlers.texts import review as T
 from handlers.texts import submission as S
+from handlers.texts import transfers as X
 from handlers.texts.status import status_label
 from handlers.transitions import registered_authors
 from handlers.types import Document, Reply
@@ -113,7 +114,19 @@ def m02_context(initiative: Initiative, when: date) -> dict[str, Any]:
         "month": f"{when.month:02d}",
         "year": when.year,
         "author_name": author.get("full_name", ""),
+        "signers": _signature_rows([p["name"] for p in people]),
     }
+
+
+def _signature_rows(names: list[str]) -> list[list[dict[str, str]]]:
+    """One signature per author, two to a row (the template repeats its row per pair); a lone last author signs
+    on the right, where a single applicant signs."""
+    cells = [{"label": T.M02_SIGNER, "hint": T.M02_SIGN_HINT, "name": n} for n in names]
+    blank = {"label": "", "hint": "", "name": ""}
+    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
+    if rows and len(rows[-1]) == 1:
+        rows[-1] = [blank, rows[-1][0]]
+    return rows
 
 
 def m02(initiative: Initiative, when: date) -> Document:
@@ -124,8 +137,14 @@ def m02(initiative: Initiative, when: date) -> Document:
 # --- M-01 --------------------------------------------------------------------------------------------------
 
 
-async def unit_filed(store: Store, unit_id: int, year: int) -> list[Initiative]:
-    filed = [i for i in await store.year_initiatives(year) if i.status in FILED]
+# What a tờ trình proposes: the unit's filed initiatives still in the running or recognised — not those the
+# council did not recognise.
+PROPOSED: frozenset[Status] = FILED - {Status.NOT_RECOGNISED}
+
+
+async def unit_filed(store: Store, unit_id: int, year: int, statuses: frozenset[Status] = FILED) -> list[Initiative]:
+    filed = [i for i in await store.year_initiatives(year) if i.status in statuses]
+    filed.sort(key=lambda i: receipt_key(i.receipt_no or ""))
     people = await store.people({i.person_id for i in filed})
     return [i for i in filed if getattr(people.get(i.person_id), "unit_id", None) == unit_id]
 
@@ -133,7 +152,7 @@ async def unit_filed(store: Store, unit_id: int, year: int) -> list[Initiative]:
 async def m01(store: Store, unit_id: int, year: int, head: Person | None, today: date, tz: tzinfo) -> Document:
     unit = await store.unit(unit_id)
     assert unit is not None
-    filed = await unit_filed(store, unit_id, year)
+    filed = await unit_filed(store, unit_id, year, PROPOSED)
     context = {
         "unit": unit.name,
         "unit_upper": unit.name.upper(),
@@ -153,7 +172,6 @@ async def m01(store: Store, unit_id: int, year: int, head: Person | None, today:
                 "authors": ", ".join(author_names(i)),
                 "field": field_label(str(i.data.get("field") or "")),
                 "submitted": format_date(i.submitted_at.astimezone(tz).date()) if i.submitted_at else "",
-                "status": status_label(i.status),
             }
             for n, i in enumerate(filed, 1)
         ],
@@ -189,6 +207,7 @@ def _num(value: Decimal) -> float | int:
 
 def results_sheet(table: RoundTable, now_text: str) -> Document:
     rules = table.rules
+    n = len(rules.criteria)
     rows = []
     for row in table.rows:
         outcome = row.outcome
@@ -215,7 +234,7 @@ def results_sheet(table: RoundTable, now_text: str) -> Document:
     )
     sheet = sheets.Sheet(
         name=T.SHEET_RESULTS,
-        title=T.RESULTS_TITLE.format(round=table.round.name, year=table.round.year),
+        title=T.RESULTS_TITLE.format(round=table.round.name.upper(), year=table.round.year),
         headers=(
             T.H_RANK,
             T.H_RECEIPT,
@@ -232,17 +251,30 @@ def results_sheet(table: RoundTable, now_text: str) -> Document:
             T.H_NOTE,
         ),
         rows=rows,
-        widths=(6, 14, 40, 28, 28, 20, *[14] * len(rules.criteria), 12, 8, 10, 16, 14, 30),
+        widths=(5, 13, 30, 20, 18, 14, *[10] * len(rules.criteria), 9, 6, 9, 10, 11, 18),
         notes=(state, T.TIE_RULE_NOTE.format(criterion=rules.tie_break.label)),
+        money=(6 + n + 4,),
+        scores=(*range(6, 6 + n), 6 + n, 6 + n + 2),
+        centred=(0, 1, 6 + n + 1, 6 + n + 3),
     )
     name = T.RESULTS_FILE.format(round=table.round.number, year=table.round.year)
     return Document(name, sheets.workbook([sheet]), sheets.XLSX_MIME)
 
 
 async def yearly_list(store: Store, year: int, unit_id: int | None, today: date) -> Document:
-    results = {r.initiative_id: r for r in await store.published_results(year=year) if r.recognised}
-    initiatives = [i for i in await store.year_initiatives(year) if i.id in results]
+    """The year's list for the province: the recognised initiatives (with the decision recognising each and any
+    transfer), a summary by unit, and the initiatives transferred during the year."""
+    results = {r.initiative_id: r for r in await store.published_results() if r.recognised}
+    initiatives = [i for i in await store.year_initiatives(year) if i.id in results and results[i.id].year == year]
+    transfers = await store.transfers(list(results))
+    transferred_ids = {t.initiative_id for t in transfers if t.on.year == year}
+    known = {i.id for i in initiatives}
+    for initiative_id in sorted(transferred_ids - known):  # recognised in an earlier year, transferred this year
+        earlier = await store.initiative(initiative_id)
+        if earlier is not None:
+            initiatives.append(earlier)
     people, units = await people_and_units(store, initiatives)
+    decisions = await store.decisions()
 
     def unit_of(initiative: Initiative) -> tuple[int | None, str]:
         author = people.get(initiative.person_id)
@@ -251,8 +283,21 @@ async def yearly_list(store: Store, year: int, unit_id: int | None, today: date)
             return unit.id, unit.name
         return None, str((initiative.data.get("author") or {}).get("workplace") or "")
 
+    def decision_text(initiative: Initiative) -> str:
+        decision = decisions.get(results[initiative.id].round_id)
+        if decision is None:
+            return T.DECISION_PENDING
+        return X.DECISION_LABEL.format(number=decision.number, date=format_date(decision.signed_on))
+
+    def transfer_text(initiative: Initiative) -> str:
+        done = [t for t in transfers if t.initiative_id == initiative.id]
+        return "\n".join(T.TRANSFER_CELL.format(recipient=t.recipient, date=format_date(t.on)) for t in done)
+
     chosen = [i for i in initiatives if unit_id is None or unit_of(i)[0] == unit_id]
-    chosen.sort(key=lambda i: (unit_of(i)[1], results[i.id].grade or "~", -results[i.id].mean, i.receipt_no or ""))
+    recognised = [i for i in chosen if results[i.id].year == year]
+    recognised.sort(
+        key=lambda i: (unit_of(i)[1], results[i.id].grade or "~", -results[i.id].mean, receipt_key(i.receipt_no or ""))
+    )
     secrecy = {o.value: o.label for o in SECRECY_OPTIONS}
     rows = [
         [
@@ -266,20 +311,38 @@ async def yearly_list(store: Store, year: int, unit_id: int | None, today: date)
             _num(results[i.id].mean),
             T.GRADE_LABEL.format(grade=results[i.id].grade) if results[i.id].grade else T.CERTIFICATE_ONLY,
             results[i.id].prize,
+            decision_text(i),
+            transfer_text(i),
             secrecy.get(str(i.data.get("secrecy") or "public"), S.SECRECY_PUBLIC),
         ]
-        for n, i in enumerate(chosen, 1)
+        for n, i in enumerate(recognised, 1)
+    ]
+    by_id = {i.id: i for i in chosen}
+    moved = [t for t in transfers if t.on.year == year and t.initiative_id in by_id]
+    transfer_rows = [
+        [
+            n,
+            by_id[t.initiative_id].receipt_no,
+            by_id[t.initiative_id].title,
+            ", ".join(author_names(by_id[t.initiative_id])),
+            unit_of(by_id[t.initiative_id])[1],
+            decision_text(by_id[t.initiative_id]),
+            t.recipient,
+            format_date(t.on),
+            t.agreement,
+        ]
+        for n, t in enumerate(moved, 1)
     ]
     per_unit: dict[str, Counter[str]] = {}
     prizes: Counter[str] = Counter()
-    for i in chosen:
+    for i in recognised:
         name = unit_of(i)[1]
         per_unit.setdefault(name, Counter())[results[i.id].grade or "GCN"] += 1
         prizes[name] += results[i.id].prize
     grades = sorted({g for c in per_unit.values() for g in c if g != "GCN"})
     summary_rows = [
-        [name, sum(counts.values()), *[counts.get(g, 0) for g in grades], counts.get("GCN", 0), prizes[name]]
-        for name, counts in sorted(per_unit.items())
+        [n, name, sum(counts.values()), *[counts.get(g, 0) for g in grades], counts.get("GCN", 0), prizes[name]]
+        for n, (name, counts) in enumerate(sorted(per_unit.items()), 1)
     ]
     unit_name = (await store.unit(unit_id)).name if unit_id else T.ALL_UNITS  # type: ignore[union-attr]
     notes = (T.YEAR_UNIT_NOTE.format(unit=unit_name), T.YEAR_MADE_NOTE.format(date=format_date(today)))
@@ -299,16 +362,41 @@ async def yearly_list(store: Store, year: int, unit_id: int | None, today: date)
                     T.H_MEAN,
                     T.H_GRADE,
                     T.H_PRIZE,
+                    T.H_DECISION,
+                    T.H_TRANSFER,
                     T.H_SECRECY,
                 ),
                 rows=rows,
-                widths=(6, 30, 14, 44, 30, 22, 22, 10, 16, 14, 18),
+                widths=(5, 18, 13, 30, 20, 13, 13, 8, 9, 11, 18, 18, 11),
                 notes=notes,
+                money=(9,),
+                scores=(7,),
+                centred=(0, 2, 8),
+            ),
+            sheets.Sheet(
+                name=T.SHEET_TRANSFERS,
+                title=T.YEAR_TRANSFERS_TITLE.format(year=year),
+                headers=(
+                    T.H_NO,
+                    T.H_RECEIPT,
+                    T.H_TITLE,
+                    T.H_AUTHORS,
+                    T.H_UNIT,
+                    T.H_DECISION,
+                    T.H_TRANSFER_TO,
+                    T.H_TRANSFER_DATE,
+                    T.H_AGREEMENT,
+                ),
+                rows=transfer_rows,
+                widths=(5, 13, 32, 22, 20, 20, 24, 11, 26),
+                notes=notes,
+                centred=(0, 1, 7),
             ),
             sheets.Sheet(
                 name=T.SHEET_BY_UNIT,
                 title=T.YEAR_BY_UNIT_TITLE.format(year=year),
                 headers=(
+                    T.H_NO,
                     T.H_UNIT,
                     T.H_COUNT,
                     *[T.GRADE_LABEL.format(grade=g) for g in grades],
@@ -316,7 +404,9 @@ async def yearly_list(store: Store, year: int, unit_id: int | None, today: date)
                     T.H_PRIZE,
                 ),
                 rows=summary_rows,
-                widths=(34, 12, *[10] * len(grades), 16, 16),
+                widths=(6, 36, 12, *[10] * len(grades), 16, 16),
+                money=(4 + len(grades),),
+                centred=tuple(i for i in range(4 + len(grades)) if i != 1),
             ),
         ]
     )

@@ -7,17 +7,20 @@ is never used, and anything of it the author repeated in the public fields is cu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from handlers.catalogue import field_label, solution_type_label
 from handlers.confidential import Secret, redact
 from handlers.domain import Initiative, Status
 from handlers.flows.review_rules import author_names, is_secret
 from handlers.flows.review_store import PublishedResult
+from handlers.flows.transfer_store import Decision
+from handlers.results import receipt_key
 from handlers.store import Store
 from handlers.texts import review as T
 
 SUMMARY_LIMIT = 700
+BLOCK_LIMIT = 8000
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,13 @@ class PublicRecord:
     grade: str  # "A", "B", "C" or "" (certificate)
     summary: str
     published_at: datetime
+    # The public parts of the application, line breaks kept (each through ``redact``), and the decision.
+    content: str = ""
+    scope: str = ""
+    benefit: str = ""
+    benefit_users: str = ""
+    decision_number: str = ""
+    decision_date: date | None = None
 
     @property
     def grade_label(self) -> str:
@@ -43,7 +53,18 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def public_record(initiative: Initiative, result: PublishedResult, unit_name: str) -> PublicRecord | None:
+def _block(text: str, limit: int) -> str:
+    """Text shown as written: line breaks kept, spaces within a line tidied, blank lines at most one."""
+    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
+    kept = "\n".join(lines).strip()
+    while "\n\n\n" in kept:
+        kept = kept.replace("\n\n\n", "\n\n")
+    return kept if len(kept) <= limit else kept[: limit - 1].rstrip() + "…"
+
+
+def public_record(
+    initiative: Initiative, result: PublishedResult, unit_name: str, decision: Decision | None = None
+) -> PublicRecord | None:
     if initiative.status != Status.RECOGNISED or not result.recognised or is_secret(initiative):
         return None
     data = initiative.data
@@ -51,6 +72,9 @@ def public_record(initiative: Initiative, result: PublishedResult, unit_name: st
 
     def clean(value: object, limit: int) -> str:
         return _shorten(redact(str(value or ""), confidential), limit)
+
+    def clean_block(value: object, limit: int = BLOCK_LIMIT) -> str:
+        return _block(redact(str(value or ""), confidential), limit)
 
     return PublicRecord(
         receipt=initiative.receipt_no or "",
@@ -63,6 +87,12 @@ def public_record(initiative: Initiative, result: PublishedResult, unit_name: st
         grade=result.grade,
         summary=clean(data.get("content"), SUMMARY_LIMIT),
         published_at=result.published_at,
+        content=clean_block(data.get("content")),
+        scope=clean_block(data.get("scope")),
+        benefit=clean_block(data.get("benefit_author")),
+        benefit_users=clean_block(data.get("benefit_users")),
+        decision_number=clean(decision.number, 100) if decision else "",
+        decision_date=decision.signed_on if decision else None,
     )
 
 
@@ -70,6 +100,7 @@ async def public_records(store: Store, receipt: str | None = None) -> list[Publi
     """Every public record, newest year first, best class and score first within a year."""
     results = [r for r in await store.published_results() if r.recognised]
     units = {u.id: u.name for u in await store.units()}
+    decisions = await store.decisions()
     records: list[tuple[PublishedResult, PublicRecord]] = []
     for result in results:
         initiative = await store.initiative(result.initiative_id)
@@ -78,10 +109,10 @@ async def public_records(store: Store, receipt: str | None = None) -> list[Publi
         author = await store.person(initiative.person_id)
         unit = units.get(author.unit_id) if author and author.unit_id else None
         workplace = str((initiative.data.get("author") or {}).get("workplace") or "")
-        record = public_record(initiative, result, unit or workplace)
+        record = public_record(initiative, result, unit or workplace, decisions.get(result.round_id))
         if record is not None:
             records.append((result, record))
-    records.sort(key=lambda pair: (-pair[0].year, pair[0].grade or "~", -pair[0].mean, pair[1].receipt))
+    records.sort(key=lambda pair: (-pair[0].year, pair[0].grade or "~", -pair[0].mean, receipt_key(pair[1].receipt)))
     return [record for _, record in records]
 
 

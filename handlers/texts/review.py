@@ -104,6 +104,8 @@ INTAKE_HELP = (
 )
 M02_CAPTION = "Đơn yêu cầu công nhận sáng kiến (mẫu M-02), hồ sơ {receipt}."
 M02_FILE = "Don-M02-{receipt}.docx"
+M02_SIGNER = "Người nộp đơn"
+M02_SIGN_HINT = "(Ký và ghi rõ họ tên)"
 M02_USAGE = "Cách dùng: /taidon <số biên nhận>, ví dụ /taidon SK-2026-0001"
 
 # --- council (/hoidong, /phancong, /dongcham, /mocham) ------------------------------------------------------------
@@ -281,6 +283,7 @@ YEAR_CAPTION = "Danh sách sáng kiến được công nhận năm {year} (Excel
 YEAR_FILE = "DanhSach-SangKien-{year}{suffix}.xlsx"
 YEAR_TITLE = "DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN NĂM {year}"
 YEAR_BY_UNIT_TITLE = "TỔNG HỢP SÁNG KIẾN ĐƯỢC CÔNG NHẬN THEO ĐƠN VỊ NĂM {year}"
+YEAR_TRANSFERS_TITLE = "DANH MỤC SÁNG KIẾN ĐƯỢC CHUYỂN GIAO NĂM {year}"
 YEAR_UNIT_NOTE = "Đơn vị: {unit}"
 YEAR_MADE_NOTE = "Lập ngày {date}"
 ALL_UNITS = "tất cả các đơn vị"
@@ -292,6 +295,7 @@ PUBLIC_TITLE = "SÁNG KIẾN ĐƯỢC CÔNG NHẬN (DANH SÁCH CÔNG KHAI)"
 SHEET_RESULTS = "Kết quả"
 SHEET_LIST = "Danh sách"
 SHEET_BY_UNIT = "Theo đơn vị"
+SHEET_TRANSFERS = "Chuyển giao"
 SHEET_PUBLIC = "Công khai"
 H_NO = "STT"
 H_RANK = "Hạng"
@@ -312,6 +316,13 @@ H_NOTE = "Ghi chú"
 H_SECRECY = "Mức độ bảo mật"
 H_COUNT = "Số sáng kiến"
 H_SUMMARY = "Tóm tắt"
+H_DECISION = "Quyết định công nhận"
+H_TRANSFER = "Chuyển giao"
+H_TRANSFER_TO = "Tổ chức, cá nhân nhận chuyển giao"
+H_TRANSFER_DATE = "Ngày chuyển giao"
+H_AGREEMENT = "Hợp đồng, thỏa thuận"
+DECISION_PENDING = "(chưa ghi số quyết định)"
+TRANSFER_CELL = "{recipient} ({date})"
 
 # --- the public listing ----------------------------------------------------------------------------------------
 CHANNEL_POST = (
@@ -335,7 +346,9 @@ HELP_SECRETARIAT = (
     "Trùng lặp: /sosanh <số biên nhận A> <số biên nhận B> — đối chiếu hai sáng kiến, đánh dấu đoạn trùng; "
     "/trunglap <mã đợt> [excel] — các cặp nghi trùng lặp của đợt\n"
     "Tài liệu: /taidon <số biên nhận> — đơn M-02 (Word); /totrinh <mã đơn vị> [năm] — tờ trình M-01; "
-    "/danhsachnam [năm] [mã đơn vị] — danh sách sáng kiến được công nhận (Excel)"
+    "/danhsachnam [năm] [mã đơn vị] — danh sách sáng kiến được công nhận, được chuyển giao (Excel)\n"
+    "Công nhận, chuyển giao: /quyetdinh <mã đợt> <số> <ngày> — số, ngày quyết định công nhận; "
+    "/chuyengiao <số biên nhận>; <bên nhận>; <ngày>; <hợp đồng, thỏa thuận> — ghi nhận chuyển giao"
 )
 HELP_COUNCIL = (
     "THÀNH VIÊN HỘI ĐỒNG\n/chamdiem — hồ sơ được phân công, chấm điểm và sửa phiếu chấm\n"
