@@ -319,6 +319,7 @@ class FakeTelegram:
         self.rejected: list[RejectedCall] = []
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.commands: dict[str, list[JSON]] = {}
+        self.file_requests: list[str] = []  # getFile calls: the bot downloading what a user sent
 
         # State.
         self.webhook_url: str = ""
@@ -827,6 +828,7 @@ class FakeTelegram:
         return True
 
     async def _get_file(self, params: _Params) -> JSON:
+        self.file_requests.append(params.get_str("file_id") or "")
         stored = self._files.get(params.get_str("file_id") or "")
         if stored is None:
             raise ApiError(400, "Bad Request: invalid file_id")
