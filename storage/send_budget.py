@@ -21,10 +21,18 @@ SLOT = 0.2  # seconds
 REPLY = "reply"
 BROADCAST = "broadcast"
 
+# The four slots before this one, with this one, make a sliding second: both the slot and that second must
+# stay under their caps (a platform counting any one-second window sees no burst across a slot's edge).
+_BEFORE = (
+    "(SELECT coalesce(sum(b.used), 0) FROM send_budget b "
+    "WHERE b.account = CAST(:account AS VARCHAR(40)) AND b.slot >= CAST(:slot AS BIGINT) - 4 "
+    "AND b.slot < CAST(:slot AS BIGINT))"
+)
 _TAKE = text(
-    "INSERT INTO send_budget (account, slot, used) VALUES (:account, :slot, 1) "
+    "INSERT INTO send_budget (account, slot, used) SELECT CAST(:account AS VARCHAR(40)), CAST(:slot AS BIGINT), 1 "
+    f"WHERE {_BEFORE} < :window_cap "
     "ON CONFLICT (account, slot) DO UPDATE SET used = send_budget.used + 1 "
-    "WHERE send_budget.used < :cap RETURNING used"
+    f"WHERE send_budget.used < :cap AND {_BEFORE} + send_budget.used < :window_cap RETURNING used"
 )
 
 
@@ -49,6 +57,10 @@ class SqlSendBudget:
     def cap(self, priority: str) -> int:
         return self.per_slot if priority == REPLY else max(self.per_slot - self.headroom, 1)
 
+    def window_cap(self, priority: str) -> int:
+        """Tokens in any five consecutive slots (one second)."""
+        return self.cap(priority) * round(1 / SLOT)
+
     def for_priority(self, priority: str) -> PriorityBudget:
         return PriorityBudget(self, priority)
 
@@ -58,7 +70,15 @@ class SqlSendBudget:
             slot = int(self.wall() / SLOT)
             async with self.database.transaction() as session:
                 granted = (
-                    await session.execute(_TAKE, {"account": self.account, "slot": slot, "cap": self.cap(priority)})
+                    await session.execute(
+                        _TAKE,
+                        {
+                            "account": self.account,
+                            "slot": slot,
+                            "cap": self.cap(priority),
+                            "window_cap": self.window_cap(priority),
+                        },
+                    )
                 ).first()
                 if slot - self._last_cleanup > 300:
                     self._last_cleanup = slot
