@@ -1,0 +1,364 @@
+"""Sending under load, end to end: the real bot process(es) against the Bot API fake with Telegram's limits.
+
+Usage: .venv/bin/python bench/bench_sending.py [--users 20] [--reminders 1000] [--pg-url URL] [--skip-reference]
+
+Simulated users register and fill a whole application, each sending its next message as soon as the bot
+answered (pressing the button when the answer is one of the options shown). Scenarios, on fresh PostgreSQL
+databases (SQLite when no --pg-url):
+
+  fast         budget 1,000/s, no limits at the fake, no broadcast: answered messages per second, reply
+               latency, bot CPU per message; beside it the plain python-telegram-bot ConversationHandler wizard
+               (bench/reference_wizard.py) with as many steps, through the same fake, in the same run.
+  quiet        budget 30/s, the fake enforcing 30 messages/s: the users alone.
+  deadline     the same while a broadcast of --reminders reminders is under way (1 bot process).
+  deadline x2  the same with 2 bot processes sharing the database and the budget.
+
+Printed per scenario: answered user messages/s, reply latency p50/p95, Bot API calls per user message (all,
+and budgeted sendMessage), 429 answers, reminders sent per second against the budget left to them (24/s),
+duplicates and losses counted from the fake's own log. Figures vary with the machine's load; the ratios
+printed at the end compare scenarios of the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, insert, select, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from storage.database import Database, create_engine  # noqa: E402
+from storage.models import IdentityRow, NoticeRow, PersonRow, UnitRow  # noqa: E402
+from tests.conftest import SEED  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from tests.support import REGISTRATION_SCRIPT, WIZARD_VARIANTS, wizard_script  # noqa: E402
+
+FIRST_USER = 800_000
+FIRST_REMINDER_CHAT = 600_000_000
+BUDGET_LEFT_FOR_REMINDERS = 24.0  # 30/s less the fifth kept for replies
+
+
+def script(n: int) -> list[str]:
+    return [answer for answer, _ in REGISTRATION_SCRIPT] + [
+        answer for answer, _ in wizard_script(n % (len(WIZARD_VARIANTS) + 1))
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Result:
+    name: str
+    answered: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    calls: int = 0
+    sends: int = 0
+    too_many: int = 0
+    cpu: float = 0.0
+    reminders_per_s: float | None = None
+    duplicates: int = 0
+    lost: int = 0
+
+    def line(self) -> str:
+        p50 = statistics.median(self.latencies) if self.latencies else 0
+        p95 = statistics.quantiles(self.latencies, n=20)[-1] if len(self.latencies) > 1 else 0
+        out = (
+            f"{self.name:<14} {self.answered / self.seconds:7.1f} msg/s  p50 {p50 * 1000:6.0f} ms  p95 "
+            f"{p95 * 1000:6.0f} ms  calls/msg {self.calls / max(self.answered, 1):4.2f} "
+            f"(sendMessage {self.sends / max(self.answered, 1):4.2f})  429s {self.too_many:3d}  "
+            f"CPU/msg {self.cpu / max(self.answered, 1) * 1000:5.1f} ms"
+        )
+        if self.reminders_per_s is not None:
+            out += (
+                f"  reminders {self.reminders_per_s:5.1f}/s ({self.reminders_per_s / BUDGET_LEFT_FOR_REMINDERS:.2f} "
+                f"of the budget left)  duplicates {self.duplicates}  lost {self.lost}"
+            )
+        return out
+
+    @property
+    def p95(self) -> float:
+        return statistics.quantiles(self.latencies, n=20)[-1]
+
+
+async def fresh_database(pg_url: str | None, folder: Path) -> str:
+    if not pg_url:
+        return f"sqlite+aiosqlite:///{folder / f'bench-{uuid.uuid4().hex[:6]}.sqlite3'}"
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+    return pg_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def drop_database(pg_url: str | None, url: str) -> None:
+    if not pg_url:
+        return
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+async def start_process(
+    args: list[str], env: dict[str, str], log: Path, ready: str, count: int
+) -> asyncio.subprocess.Process:
+    with log.open("ab") as err:
+        process = await asyncio.create_subprocess_exec(
+            *args, env=env, cwd=log.parent, stdin=asyncio.subprocess.DEVNULL, stdout=err, stderr=err
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if log.read_text(errors="replace").count(ready) >= count or (ready == "" and time.monotonic() > deadline - 57):
+            return process
+        if process.returncode is not None:
+            break
+        await asyncio.sleep(0.05)
+    raise RuntimeError("did not start:\n" + log.read_text(errors="replace")[-2000:])
+
+
+async def stop_process(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), 20)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
+async def add_reminders(url: str, n: int) -> None:
+    """n people with a Telegram account each and one due reminder each (setup, not measured)."""
+    database = Database(url)
+    now = datetime.now(UTC)
+    async with database.unit_of_work() as store:
+        session = store.session
+        unit_id = (await session.execute(select(func.min(UnitRow.id)))).scalar_one()
+        await session.execute(
+            insert(PersonRow),
+            [{"full_name": f"Người {i}", "unit_id": unit_id, "position": "", "created_at": now} for i in range(n)],
+        )
+        people = (await session.execute(select(PersonRow.id).order_by(PersonRow.id))).scalars().all()[-n:]
+        await session.execute(
+            insert(IdentityRow),
+            [
+                {"channel": "telegram", "external_id": str(FIRST_REMINDER_CHAT + i), "person_id": p}
+                for i, p in enumerate(people)
+            ],
+        )
+        await session.execute(
+            insert(NoticeRow),
+            [
+                {
+                    "key": f"bench|{p}",
+                    "person_id": p,
+                    "kind": "remind:author",
+                    "text": f"Nhắc hạn số {i}",
+                    "essential": True,
+                    "due_at": now,
+                    "status": "pending",
+                    "attempts": 0,
+                    "last_error": "",
+                    "subject": "",
+                    "subject_version": "",
+                }
+                for i, p in enumerate(people)
+            ],
+        )
+    await database.dispose()
+
+
+async def user(fake: FakeTelegram, n: int, answers: list[str], latencies: list[float]) -> None:
+    chat = FIRST_USER + n
+    for answer in answers:
+        before = len(fake.sent_to(chat))
+        last = fake.sent_to(chat)[-1] if before else None
+        buttons = dict((label, data) for label, data in (last.buttons if last else []))
+        started = time.monotonic()
+        labels = list(buttons)
+        if last is not None and answer.isdigit() and 1 <= int(answer) <= len(labels):
+            await fake.user_presses_button(chat, last.message_id, buttons[labels[int(answer) - 1]])
+        else:
+            await fake.user_sends_text(chat, answer, first_name=f"Người {n}")
+        while len(fake.sent_to(chat)) <= before:
+            await asyncio.sleep(0.002)
+            if time.monotonic() - started > 120:
+                raise RuntimeError(f"user {n} got no answer to {answer!r}")
+        latencies.append(time.monotonic() - started)
+
+
+async def play_users(fake: FakeTelegram, users: int, result: Result, pids: list[int], reference: bool = False) -> None:
+    cpu_before = sum(cpu_seconds(p) for p in pids)
+    log_before = len(fake.log)
+    edits_before, answers_before = len(fake.edits), len(fake.callback_answers)
+    started = time.monotonic()
+    scripts = [script(n) if not reference else [f"trả lời {k}" for k in range(len(script(0)))] for n in range(users)]
+    await asyncio.gather(*(user(fake, n, scripts[n], result.latencies) for n in range(users)))
+    result.seconds = time.monotonic() - started
+    result.answered = sum(len(s) for s in scripts)
+    user_chats = {FIRST_USER + n for n in range(users)}
+    sends = [e for e in fake.log[log_before:] if e.chat_id in user_chats]
+    result.sends = len(sends)
+    result.calls = len(sends) + len(fake.edits) - edits_before + len(fake.callback_answers) - answers_before
+    result.cpu = sum(cpu_seconds(p) for p in pids) - cpu_before
+
+
+def bot_env(url: str, fake: FakeTelegram, folder: Path, budget: int, seed: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": url,
+        "FILE_STORE_DIR": str(folder / "files"),
+        "SUGGESTION_KEY_FILE": str(folder / "suggestion.key"),
+        "SEED_FILE": str(seed),
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "TELEGRAM_FILE_BASE_URL": fake.base_file_url,
+        "TELEGRAM_MAX_MESSAGES_PER_SECOND": str(budget),
+        "REMINDER_INTERVAL_SECONDS": "1",
+        "LOG_LEVEL": "WARNING",
+        "CHANNELS": "telegram",
+        "HTTP_PORT": str(free_port()),
+    }
+
+
+async def scenario(
+    name: str, args: argparse.Namespace, folder: Path, *, budget: int, limited: bool, replicas: int, reminders: int
+) -> Result:
+    work = folder / name.replace(" ", "-")
+    work.mkdir()
+    seed = work / "seed.yaml"
+    seed.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
+    url = await fresh_database(args.pg_url, work)
+    result = Result(name)
+    fake_kwargs = {"global_rate": 30} if limited else {}
+    processes: list[asyncio.subprocess.Process] = []
+    try:
+        async with FakeTelegram(**fake_kwargs) as fake:
+            env = bot_env(url, fake, work, budget, seed)
+            env["LOG_LEVEL"] = "INFO"
+            for i in range(replicas):
+                log = work / f"bot{i}.log"
+                processes.append(
+                    await start_process([sys.executable, "-m", "bot", "run"], env, log, "channel running (", 1)
+                )
+            if reminders:
+                await add_reminders(url, reminders)
+            await play_users(fake, args.users, result, [p.pid for p in processes])
+            if reminders:
+                chats = {FIRST_REMINDER_CHAT + i for i in range(reminders)}
+                deadline = time.monotonic() + reminders / 10 + 120
+                while time.monotonic() < deadline:
+                    received = Counter(e.chat_id for e in fake.log if e.chat_id in chats)
+                    if len(received) >= reminders:
+                        break
+                    await asyncio.sleep(0.5)
+                await asyncio.sleep(2)
+                entries = [e for e in fake.log if e.chat_id in chats]
+                received = Counter(e.chat_id for e in entries)
+                result.duplicates = sum(c - 1 for c in received.values() if c > 1)
+                result.lost = reminders - len(received)
+                if len(entries) > 1:
+                    result.reminders_per_s = len(entries) / (entries[-1].at - entries[0].at)
+            result.too_many = sum(1 for r in fake.rejected if r.error_code == 429)
+    finally:
+        for process in processes:
+            await stop_process(process)
+        await drop_database(args.pg_url, url)
+    return result
+
+
+async def reference(args: argparse.Namespace, folder: Path) -> Result:
+    result = Result("reference PTB")
+    async with FakeTelegram() as fake:
+        log = folder / "reference.log"
+        env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)}
+        steps = len(script(0))
+        process = await start_process(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "reference_wizard.py"),
+                "--token",
+                fake.token,
+                "--base-url",
+                fake.base_url,
+                "--steps",
+                str(steps),
+            ],
+            env,
+            log,
+            "",
+            0,
+        )
+        try:
+            await play_users(fake, args.users, result, [process.pid], reference=True)
+        finally:
+            await stop_process(process)
+    return result
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--reminders", type=int, default=1000)
+    parser.add_argument("--pg-url", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--skip-reference", action="store_true")
+    args = parser.parse_args()
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-sending-{uuid.uuid4().hex[:6]}"
+    folder.mkdir(parents=True)
+    backend = "PostgreSQL" if args.pg_url else "SQLite"
+    print(f"{args.users} users x {len(script(0))} messages each; {args.reminders} reminders; {backend}")
+    results: dict[str, Result] = {}
+    results["fast"] = await scenario("fast", args, folder, budget=1000, limited=False, replicas=1, reminders=0)
+    print(results["fast"].line(), flush=True)
+    if not args.skip_reference:
+        results["reference"] = await reference(args, folder)
+        print(results["reference"].line(), flush=True)
+    results["quiet"] = await scenario("quiet", args, folder, budget=30, limited=True, replicas=1, reminders=0)
+    print(results["quiet"].line(), flush=True)
+    results["deadline"] = await scenario(
+        "deadline", args, folder, budget=30, limited=True, replicas=1, reminders=args.reminders
+    )
+    print(results["deadline"].line(), flush=True)
+    if args.pg_url:
+        results["deadline x2"] = await scenario(
+            "deadline x2", args, folder, budget=30, limited=True, replicas=2, reminders=args.reminders
+        )
+        print(results["deadline x2"].line(), flush=True)
+    fast = results["fast"]
+    print("\nratios in this run:")
+    if "reference" in results:
+        ref = results["reference"]
+        throughput = fast.answered / fast.seconds / (ref.answered / ref.seconds)
+        cpu = (fast.cpu / fast.answered) / (ref.cpu / ref.answered)
+        print(f"  answered msg/s, bot vs plain PTB wizard: {throughput:.2f}")
+        print(f"  CPU per message, bot vs plain PTB wizard: {cpu:.2f}")
+    print(f"  reply p95 under a broadcast vs without: {results['deadline'].p95 / results['quiet'].p95:.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
