@@ -61,6 +61,7 @@ class RegistrationFlow(FormFlow):
     """The unit list comes from the database, so the form is built per event."""
 
     name = "register"
+    keeps_answers_in_conversation = True
 
     def __init__(self) -> None:
         self.form = registration_form([])
@@ -106,7 +107,7 @@ class RegistrationFlow(FormFlow):
                 ctx.person.id, full_name=draft["full_name"], unit_id=unit_id, position=draft["position"], phone=phone
             )
             ctx.person = person
-            ctx.say(T.DONE.format(name=person.full_name))
+            ctx.say(T.UPDATED.format(name=person.full_name))
             return True
         seeded = await ctx.store.find_person_by_phone(phone) if phone else None
         if seeded is not None and not await ctx.store.identities_of(seeded.id):

@@ -19,7 +19,28 @@ EMPTY_VALUE = "(chưa có)"
 NONE_VALUE = "(không có)"
 
 EDIT_WHICH = "Anh/Chị muốn sửa mục nào?"
-CHOOSE_ONE = "Anh/Chị vui lòng chọn một trong các lựa chọn bên dưới (bấm nút hoặc gõ số thứ tự)."
+CHOOSE_ONE = "Anh/Chị vui lòng chọn một trong các lựa chọn dưới đây (chọn hoặc gõ số thứ tự)."
+NOTED = "Đã ghi: {label}: «{value}»."
+NO_SUCH_OPTION = "Không có lựa chọn số «{text}». Mời Anh/Chị chọn lại trong danh sách dưới đây:"
+SEVERAL_MATCH = "Có {n} lựa chọn khớp với «{text}». Anh/Chị chọn một trong số đó:"
+GREETING_IN_FORM = "Chào Anh/Chị! Anh/Chị đang điền dở, mọi câu trả lời vẫn được giữ. Mời Anh/Chị trả lời tiếp:"
+ANSWERS_KEPT = "Những câu trả lời Anh/Chị đã nhập trước đó vẫn được giữ."
+NAME_CHECK = (
+    "Họ tên sẽ được in trên đơn chính thức đúng như Anh/Chị đã gõ: «{name}». "
+    "Anh/Chị muốn in như vậy, hay sửa lại (viết hoa chữ cái đầu, có dấu tiếng Việt)?"
+)
+NAME_USE_PRINTED = "In là «{name}»"
+NAME_KEEP_TYPED = "Giữ đúng như đã gõ"
+NAME_RETYPE = "Nhập lại họ tên có dấu"
+LIST_MANAGE = "{label} hiện có:\n{items}\nAnh/Chị muốn thay đổi thế nào?"
+LIST_EDIT_ONE = "Sửa thông tin một người"
+LIST_ADD = "Thêm một người"
+LIST_REMOVE = "Bớt một người"
+LIST_RESTART = "Xóa cả danh sách, nhập lại từ đầu"
+LIST_NONE = "Không có {label} (xóa cả danh sách)"
+LIST_PICK_EDIT = "Anh/Chị muốn sửa thông tin của ai?"
+LIST_PICK_REMOVE = "Anh/Chị muốn bớt ai khỏi danh sách?"
+LIST_REMOVED = "Đã bớt «{item}» khỏi danh sách."
 CHOOSE_YES_NO = "Anh/Chị vui lòng trả lời Có hoặc Không (hoặc gõ 1 / 2)."
 STALE_BUTTON = "Nút này thuộc một câu hỏi cũ. Mời Anh/Chị trả lời câu hỏi hiện tại:"
 TEXT_EXPECTED = "Bước này cần câu trả lời bằng chữ. Mời Anh/Chị nhập lại:"
@@ -33,6 +54,9 @@ MISSING_ANSWER = "Đơn còn thiếu thông tin. Mời Anh/Chị bổ sung:"
 BACK_AT_START = "Đây đã là câu hỏi đầu tiên."
 UNKNOWN_COMMAND_IN_FORM = (
     "Lệnh này không dùng được khi đang điền đơn. Những gì Anh/Chị đã nhập vẫn được lưu. Gõ /huy nếu muốn tạm dừng."
+)
+CANCELLED_ANSWERS_KEPT = (
+    "Đã tạm dừng. Những câu trả lời Anh/Chị đã nhập vẫn được giữ; lần sau Anh/Chị tiếp tục từ chỗ đang dừng."
 )
 CANCELLED_DRAFT_KEPT = (
     "Đã tạm dừng. Mọi thông tin Anh/Chị đã nhập vẫn được lưu trong bản nháp; "

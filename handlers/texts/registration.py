@@ -34,6 +34,8 @@ L_UNIT = "Đơn vị"
 L_POSITION = "Chức danh"
 L_PHONE = "Số điện thoại"
 DONE = "Đăng ký xong. Cảm ơn {name}!"
+UPDATED = "Đã lưu thông tin mới. Cảm ơn {name}!"
+EDIT_INTRO = "Anh/Chị xem lại thông tin và chọn mục cần sửa."
 DONE_LINKED = "Đăng ký xong. Hệ thống đã nhận ra Anh/Chị trong danh sách của đơn vị ({roles})."
 PROFILE = (
     "Thông tin của Anh/Chị:\n• Mã số: {id}\n• Họ và tên: {name}\n• Đơn vị: {unit}\n• Chức danh: {position}\n"
