@@ -261,6 +261,14 @@ class FormFlow(ABC):
         history: list[Cursor] = []
         for entry in self.form.entries:
             if entry.name == cursor[0]:
+                if len(cursor) == 3 and isinstance(entry, Group):
+                    history.append([entry.name, "first"])
+                    for index, item in enumerate((draft.get(entry.name) or [])[: cursor[1] + 1]):
+                        for step in entry.item_steps:
+                            if [entry.name, index, step.name] == cursor:
+                                break
+                            if step.name in item:
+                                history.append([entry.name, index, step.name])
                 break
             if self._skipped(entry, draft):
                 continue
@@ -341,9 +349,15 @@ class FormFlow(ABC):
 
     def _first_missing(self, draft: Draft) -> Cursor:
         for entry in self.form.entries:
-            if self._skipped(entry, draft) or entry.name in draft:
+            if self._skipped(entry, draft):
                 continue
-            return [entry.name] if isinstance(entry, Step) else [entry.name, "first"]
+            if entry.name not in draft:
+                return [entry.name] if isinstance(entry, Step) else [entry.name, "first"]
+            if isinstance(entry, Group):  # an entry left half-filled (stopped in the middle of a person)
+                for index, item in enumerate(draft.get(entry.name) or []):
+                    missing = next((s.name for s in entry.item_steps if s.name not in item), None)
+                    if missing is not None:
+                        return [entry.name, index, missing]
         return ["summary"]
 
     def _after_entry(self, ctx: Context, draft: Draft, name: str) -> Cursor:
