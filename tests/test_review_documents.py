@@ -145,7 +145,7 @@ async def test_m01_cover_letter_for_a_unit_head(app: App, clock: Clock) -> None:
     header, listing, footer = word.tables
     assert header.rows[0].cells[0].paragraphs[0].text == "TRƯỜNG THCS QUANG TRUNG"
     assert "Số: ……/TTr-THCS-QT" in header.rows[0].cells[0].text
-    waiting = ["Giáo dục và đào tạo", "03/03/2026", "Đã nộp, chờ thẩm định"]
+    waiting = ["Giáo dục và đào tạo", "03/03/2026", "Đã nộp, chờ tiếp nhận hồ sơ"]
     assert table_rows(listing)[1:] == [
         ["1", "SK-2026-0001", TITLE, "Nguyễn Văn An, Trần Thị Bình", *waiting],
         ["2", "SK-2026-0002", "Thư viện sách nói cho học sinh", "Trần Thị Bình", *waiting],

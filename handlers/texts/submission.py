@@ -116,7 +116,7 @@ H_FIRST_APPLIED = (
 )
 WARN_FIRST_APPLIED_OLD = (
     "Ngày áp dụng lần đầu {date} đã quá 1 năm. Theo Điều lệ Sáng kiến, đơn cần nộp trong vòng 1 năm kể từ "
-    "ngày áp dụng lần đầu, nên hội đồng có thể không xét. Anh/Chị vẫn giữ ngày này?"
+    "ngày áp dụng lần đầu, nên Hội đồng có thể không xét. Anh/Chị vẫn giữ ngày này?"
 )
 FIRST_APPLIED_FUTURE = (
     "Ngày {date} nằm trong tương lai (hôm nay là {today}). Sáng kiến phải đã được áp dụng hoặc áp dụng thử "
@@ -149,7 +149,7 @@ P_CONFIDENTIAL = (
 )
 H_CONFIDENTIAL = (
     "Ghi những chi tiết không được công khai, ví dụ mã nguồn, số liệu nội bộ, thông tin cá nhân. "
-    "Phần này chỉ hội đồng xem; không xuất hiện trong danh sách công khai."
+    "Phần này chỉ Hội đồng xem; không xuất hiện trong danh sách công khai."
 )
 P_SECRECY = "Sáng kiến có thuộc bí mật nhà nước hoặc bí mật kinh doanh không?"
 H_SECRECY = (
@@ -232,7 +232,7 @@ LATE_REFUSED = (
 )
 NO_ROUND = (
     "Hiện chưa có đợt xét sáng kiến nào đang mở cho lĩnh vực của đơn vị Anh/Chị. Bản nháp vẫn được lưu; "
-    "thư ký hội đồng sẽ thông báo khi mở đợt mới."
+    "Thường trực Hội đồng sẽ thông báo khi mở đợt mới."
 )
 COAUTHOR_NOTICE = (
     "Anh/Chị được ghi là đồng tác giả của sáng kiến «{title}» (số biên nhận {receipt}) do {author} nộp ngày {date}."
