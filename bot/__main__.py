@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the channels configured in the environment (default)")
     console = sub.add_parser("console", help="talk to the bot on stdin/stdout")
     console.add_argument("--user", default="1", help="simulated user id (default 1)")
+    console.add_argument(
+        "--documents", type=Path, default=Path("tai-lieu"), help="folder for documents the bot sends (./tai-lieu)"
+    )
     seed = sub.add_parser("seed", help="load units, people and rounds from a YAML or CSV file")
     seed.add_argument("file", type=Path)
     sub.add_parser("migrate", help="apply database migrations")
@@ -34,9 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _console(app: App, user: str) -> None:
+async def _console(app: App, user: str, documents: Path = Path("tai-lieu")) -> None:
     await app.prepare()
-    console = ConsoleChannel(app.core.handle, user, max_attachment_bytes=app.config.max_attachment_bytes)
+    console = ConsoleChannel(
+        app.core.handle, user, max_attachment_bytes=app.config.max_attachment_bytes, documents_dir=documents
+    )
     app.start_scheduler(Senders().console(console.out))
     try:
         await console.run()
@@ -117,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     app = App(settings)
     if args.command == "console":
-        coro = _console(app, args.user)
+        coro = _console(app, args.user, args.documents)
     elif args.command == "seed":
         coro = _seed(app, args.file)
     elif args.command == "migrate":
