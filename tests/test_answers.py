@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.render import render_plain
+from handlers.domain import Role
 from storage.models import InitiativeRow, PersonRow
-from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT, Chat, play
+from tests.review_support import application, person, submit
+from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT, Chat, Clock, play
 
 
 async def draft_rows(app: App) -> list[InitiativeRow]:
@@ -275,3 +277,17 @@ async def test_first_application_in_the_future_is_refused_and_an_old_one_warned(
     assert "đã quá 1 năm" in chat.text
     await chat.press("Vẫn giữ")
     assert (await draft_rows(app))[0].data["first_applied"] == "2025-02-01"
+
+
+# --- 7. the dossier is written for its reader ---------------------------------------------------------------
+async def test_the_dossier_view_names_the_main_author_and_speaks_about_them(app: App, clock: Clock) -> None:
+    author = await person(app, "Nguyễn Văn An", "THCS-QT", user_id="a1")
+    await person(app, "Phạm Thu Thảo", "P-NV", user_id="sec", roles=(Role.SECRETARIAT,))
+    data = application(author, "Trường THCS Quang Trung", "Sổ liên lạc điện tử", author_birth_date="1985-08-15")
+    initiative = await submit(app, clock, author, data)
+    secretary = Chat(app.core.handle, "sec")
+    await secretary.say(f"/hoso {initiative.receipt_no}")
+    assert "Tác giả chính: Nguyễn Văn An — Giáo viên, Trường THCS Quang Trung" in secretary.text
+    assert "Ngày sinh của tác giả chính: 15/08/1985" in secretary.text
+    assert "của Anh/Chị" not in secretary.text
+    assert "Đã nộp, chờ tiếp nhận hồ sơ" in secretary.text
