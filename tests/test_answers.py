@@ -291,3 +291,17 @@ async def test_the_dossier_view_names_the_main_author_and_speaks_about_them(app:
     assert "Ngày sinh của tác giả chính: 15/08/1985" in secretary.text
     assert "của Anh/Chị" not in secretary.text
     assert "Đã nộp, chờ tiếp nhận hồ sơ" in secretary.text
+
+
+async def test_the_main_menu_keeps_its_numbers_when_a_draft_is_added(app: App) -> None:
+    chat = Chat(app.core.handle)
+    await play(chat, REGISTRATION_SCRIPT)
+    await chat.say("/menu")
+    before = shown(chat)
+    await play(chat, WIZARD_SCRIPT[:2])
+    await chat.say("/huy")
+    await chat.say("/menu")
+    after = shown(chat)
+    assert after.startswith(before) and after.rstrip().endswith(
+        ". Tiếp tục bản nháp: Ứng dụng mã QR tra cứu tiến độ hồ sơ"
+    )
