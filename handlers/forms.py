@@ -355,7 +355,8 @@ class FormFlow(ABC):
                 return [entry.name] if isinstance(entry, Step) else [entry.name, "first"]
             if isinstance(entry, Group):  # an entry left half-filled (stopped in the middle of a person)
                 for index, item in enumerate(draft.get(entry.name) or []):
-                    missing = next((s.name for s in entry.item_steps if s.name not in item), None)
+                    # Optional answers may be absent from lists filed before that question existed.
+                    missing = next((s.name for s in entry.item_steps if s.name not in item and not s.optional), None)
                     if missing is not None:
                         return [entry.name, index, missing]
         return ["summary"]
@@ -685,6 +686,7 @@ class FormFlow(ABC):
     async def _on_manage(self, ctx: Context, draft: Draft, group: Group, items: list[dict[str, Any]]) -> None:
         """A list that has entries is changed one entry at a time; nothing is dropped without being chosen."""
         state = ctx.conversation.state
+        state.pop("item_only", None)
         chosen = self._read_choice(ctx, self._manage_options(group, items))
         if chosen is None:
             ctx.say(T.CHOOSE_ONE)
@@ -895,6 +897,8 @@ class FormFlow(ABC):
             # A cursor into a group item that no longer exists falls back to the group's question.
             if len(previous) == 3 and previous[1] >= len(draft.get(previous[0]) or []):
                 previous = [previous[0], "first"]
+            if len(previous) != 3:
+                state.pop("item_only", None)
             if previous == ["summary"]:
                 state["editing"] = False
                 state.pop("caution", None)
