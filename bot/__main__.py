@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the channels configured in the environment (default)")
     console = sub.add_parser("console", help="talk to the bot on stdin/stdout")
     console.add_argument("--user", default="1", help="simulated user id (default 1)")
+    console.add_argument(
+        "--documents", type=Path, default=Path("tai-lieu"), help="folder for documents the bot sends (./tai-lieu)"
+    )
     seed = sub.add_parser("seed", help="load units, people and rounds from a YAML or CSV file")
     seed.add_argument("file", type=Path)
     sub.add_parser("migrate", help="apply database migrations")
@@ -32,11 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _console(app: App, user: str) -> None:
-    await _run(app, ["console"], user)
+async def _console(app: App, user: str, documents: Path = Path("tai-lieu")) -> None:
+    await _run(app, ["console"], user, documents)
 
 
-async def _run(app: App, channels: list[str] | None = None, user: str = "1") -> None:
+async def _run(
+    app: App, channels: list[str] | None = None, user: str = "1", documents: Path = Path("tai-lieu")
+) -> None:
     from bot.runner import ConfigurationError, Runtime, run_channels
 
     channels = channels or app.settings.enabled_channels()
@@ -44,7 +49,7 @@ async def _run(app: App, channels: list[str] | None = None, user: str = "1") -> 
         log.info("no TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN configured: running the console channel")
     await app.prepare()
     try:
-        await run_channels(app, channels, Runtime(console_user=user))
+        await run_channels(app, channels, Runtime(console_user=user, console_documents=documents))
     except ConfigurationError as error:
         log.error("cannot start: %s", error)
         raise SystemExit(2) from None
@@ -102,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(settings.log_level, settings.secret_values())
     app = App(settings)
     if args.command == "console":
-        coro = _console(app, args.user)
+        coro = _console(app, args.user, args.documents)
     elif args.command == "seed":
         coro = _seed(app, args.file)
     elif args.command == "migrate":

@@ -9,5 +9,9 @@ def render_plain(reply: Reply) -> str:
     lines = [reply.text]
     if reply.options:
         lines.append("")
-        lines.extend(f"{i}. {opt.label}" for i, opt in enumerate(reply.options, start=1))
+        number = 0
+        for opt in reply.options:
+            if not opt.key:
+                number += 1
+            lines.append(f"{opt.key or number}. {opt.label}")
     return "\n".join(lines)

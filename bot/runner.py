@@ -10,6 +10,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 from aiohttp import web
@@ -56,6 +57,8 @@ class Runtime:
     # Why a channel gave up on its own (e.g. a refused token): the bot then stops with this message.
     failure: str | None = None
     console_user: str = "1"
+    # Where the console writes the documents the bot sends.
+    console_documents: Path = Path("tai-lieu")
 
 
 def _webhook_url(settings: Settings, path: str) -> str:
@@ -248,7 +251,10 @@ async def run_channels(app: App, channels: list[str], runtime: Runtime | None = 
             await _start_http(app.settings, runtime, pages)
         if "console" in channels:
             console = ConsoleChannel(
-                running.dispatcher, runtime.console_user, max_attachment_bytes=app.config.max_attachment_bytes
+                running.dispatcher,
+                runtime.console_user,
+                max_attachment_bytes=app.config.max_attachment_bytes,
+                documents_dir=runtime.console_documents,
             )
             runtime.senders.add("console", console.send)
             runtime.broadcasts.add("console", console.send)

@@ -11,9 +11,12 @@ ALLOWED_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg",
 
 
 def size_text(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
-    return f"{max(1, round(n / 1024))} KB"
+    """45 → "45 byte", 2048 → "2 KB", 10 MB → "10 MB", 1.5 MB → "1,5 MB" (no ",0")."""
+    if n < 1024:
+        return f"{n} byte"
+    if n < 1024 * 1024:
+        return f"{round(n / 1024)} KB"
+    return f"{n / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",") + " MB"
 
 
 def file_name(attachment: Attachment) -> str:

@@ -200,7 +200,7 @@ class Core:
             if flow_name == self.registration.name and (command is None or command.name in IN_FLOW_COMMANDS):
                 await self.registration.handle(ctx)
             else:
-                is_start = command is not None and command.name == "start"
+                is_start = command is not None and command.name in ("start", "dangky")
                 await self.registration.start(ctx, R.WELCOME if is_start else R.NEED_REGISTRATION)
             return
         if command is not None:
@@ -251,7 +251,7 @@ class Core:
         elif name == "toi":
             await self.menu.profile(ctx)
         elif name == "dangky":
-            await self.registration.start(ctx, R.SUMMARY_TITLE)
+            await self.registration.start(ctx, R.EDIT_INTRO)
         elif name in Suggestions.COMMANDS:
             await self.suggestions.command(ctx, command)
         elif name == "moimoi":

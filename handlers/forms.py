@@ -12,7 +12,17 @@ from typing import Any
 
 from handlers.attachments import file_name, refusal, size_text, stored_entry
 from handlers.context import Context
-from handlers.parsing import ParseError, clean_text, is_yes, match_option
+from handlers.parsing import (
+    ParseError,
+    clean_text,
+    fold,
+    has_content,
+    is_yes,
+    match_option,
+    name_as_printed,
+    option_candidates,
+    typed_command,
+)
 from handlers.texts import common as T
 from handlers.texts import parsing as PT
 from handlers.texts import submission as S
@@ -26,6 +36,19 @@ NO = "__no__"
 SUBMIT = "__submit__"
 EDIT = "__edit__"
 LATER = "__later__"
+PRINTED = "__printed__"
+MANAGE_EDIT = "__item_edit__"
+MANAGE_ADD = "__item_add__"
+MANAGE_REMOVE = "__item_remove__"
+MANAGE_RESTART = "__list_restart__"
+MANAGE_NONE = "__list_none__"
+
+# Controls answer to the same fixed key on every step, so their number never moves (see Option.key).
+KEEP_KEY = "0"
+PARKED = "parked"
+SKIP_KEY = "-"
+# Steps holding a person's full name: what was typed is checked against how it would be printed.
+NAME_STEPS = frozenset({"full_name"})
 
 Draft = dict[str, Any]
 Cursor = list[Any]
@@ -51,6 +74,9 @@ class Step:
     from_option: Callable[[Option, Context, Draft], Any] | None = None
     # Steps whose answer is cleared when one of these fields changes (e.g. shares after co-authors).
     depends_on: tuple[str, ...] = ()
+    # The label in a view for someone other than the person filling in the form (e.g. the council), when the
+    # form's own label addresses that person («Ngày sinh của Anh/Chị»).
+    reader_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,14 @@ def _options(step: Step, ctx: Context, draft: Draft) -> list[Option]:
     return list(opts)
 
 
+def keep_option(label: str = T.KEEP) -> Option:
+    return Option(KEEP, label, key=KEEP_KEY)
+
+
+def skip_option() -> Option:
+    return Option(SKIP, T.SKIP, key=SKIP_KEY)
+
+
 def _truncate(text: str, limit: int = 200) -> str:
     text = text.strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -107,6 +141,9 @@ class FormFlow(ABC):
 
     name: str
     form: Form
+    # A form whose draft lives in the conversation (not in a row of its own) parks it there when stopped, and a
+    # restart of the form picks the typed answers up again.
+    keeps_answers_in_conversation: bool = False
 
     # --- hooks -----------------------------------------------------------------------------------
     @abstractmethod
@@ -126,7 +163,12 @@ class FormFlow(ABC):
         return None
 
     async def on_cancel(self, ctx: Context, draft: Draft) -> None:
-        ctx.say(T.CANCELLED_DRAFT_KEPT)
+        ctx.say(T.CANCELLED_ANSWERS_KEPT if self.keeps_answers_in_conversation else T.CANCELLED_DRAFT_KEPT)
+
+    async def _stop(self, ctx: Context, draft: Draft) -> None:
+        await self.on_cancel(ctx, draft)
+        parked = {PARKED: {"flow": self.name, "draft": draft}} if self.keeps_answers_in_conversation and draft else None
+        ctx.enter(None, parked)
 
     # --- attachments (steps with collects_files) ---------------------------------------------------
     def max_files(self, ctx: Context) -> int:
@@ -170,7 +212,9 @@ class FormFlow(ABC):
         ctx.say(S.FILE_RECEIVED.format(name=name, size=size_text(size)), [Option(DONE, T.FILES_DONE)])
 
     def summary_text(self, ctx: Context, draft: Draft) -> str:
-        lines = [self.form.summary_title, ""]
+        return self._answers_text([self.form.summary_title, ""], draft, for_reader=False)
+
+    def _answers_text(self, lines: list[str], draft: Draft, *, for_reader: bool) -> str:
         for entry in self.form.entries:
             if isinstance(entry, Step):
                 if entry.skip_if and entry.skip_if(draft):
@@ -181,7 +225,8 @@ class FormFlow(ABC):
                     shown = T.NONE_VALUE if entry.name in draft else T.EMPTY_VALUE
                 else:
                     shown = _truncate(entry.show(value))
-                lines.append(f"• {entry.label}: {shown}")
+                label = entry.reader_label if for_reader and entry.reader_label else entry.label
+                lines.append(f"• {label}: {shown}")
             else:
                 items = draft.get(entry.name) or []
                 if not items:
@@ -193,12 +238,47 @@ class FormFlow(ABC):
 
     # --- entry points ----------------------------------------------------------------------------
     async def begin(self, ctx: Context, draft: Draft, intro: str | None = None) -> None:
-        """Start or resume: ask the first unanswered question (or show the summary)."""
-        state = {"cursor": self._first_missing(draft), "history": [], "editing": False}
+        """Start or resume: ask the first unanswered question (or show the summary). The answers before it are
+        the history, so /quaylai works at once after resuming. A form that keeps its answers in the conversation
+        takes up what was typed before a restart (``draft`` is updated in place)."""
+        if self.keeps_answers_in_conversation:
+            previous = await self._previous_answers(ctx)
+            if previous:
+                draft.update(previous)
+                intro = f"{intro}\n{T.ANSWERS_KEPT}" if intro else T.ANSWERS_KEPT
+        cursor = self._first_missing(draft)
+        state = {"cursor": cursor, "history": self._answered_before(cursor, draft), "editing": False}
         ctx.enter(self.name, state)
         if intro:
             ctx.say(intro)
         await self._ask(ctx, draft)
+
+    async def _previous_answers(self, ctx: Context) -> Draft:
+        state = ctx.conversation.state
+        if ctx.conversation.flow == self.name:
+            return await self.load_draft(ctx)
+        parked = state.get(PARKED) if ctx.conversation.flow is None else None
+        if parked and parked.get("flow") == self.name:
+            return dict(parked.get("draft") or {})
+        return {}
+
+    def _answered_before(self, cursor: Cursor, draft: Draft) -> list[Cursor]:
+        history: list[Cursor] = []
+        for entry in self.form.entries:
+            if entry.name == cursor[0]:
+                if len(cursor) == 3 and isinstance(entry, Group):
+                    history.append([entry.name, "first"])
+                    for index, item in enumerate((draft.get(entry.name) or [])[: cursor[1] + 1]):
+                        for step in entry.item_steps:
+                            if [entry.name, index, step.name] == cursor:
+                                break
+                            if step.name in item:
+                                history.append([entry.name, index, step.name])
+                break
+            if self._skipped(entry, draft):
+                continue
+            history.append([entry.name] if isinstance(entry, Step) else [entry.name, "first"])
+        return history
 
     async def resume(self, ctx: Context) -> None:
         draft = await self.load_draft(ctx)
@@ -208,9 +288,14 @@ class FormFlow(ABC):
         draft = await self.load_draft(ctx)
         state = ctx.conversation.state
         command = ctx.command.name if ctx.command else None
+        if command is None and ctx.inbound.text is not None and ctx.inbound.choice is None:
+            command = self._typed_command(ctx, draft)
+            if command == "chao":
+                ctx.say(T.GREETING_IN_FORM)
+                await self._ask(ctx, draft)
+                return
         if command == "huy":
-            await self.on_cancel(ctx, draft)
-            ctx.enter(None)
+            await self._stop(ctx, draft)
             return
         if command == "quaylai":
             await self._back(ctx, draft)
@@ -240,6 +325,22 @@ class FormFlow(ABC):
         else:
             await self._on_step(ctx, draft)
 
+    def _typed_command(self, ctx: Context, draft: Draft) -> str | None:
+        """A command typed as a word ("hủy", "quay lại"), unless it names one of the options shown."""
+        command = typed_command(ctx.inbound.text)
+        if command is None:
+            return None
+        folded = fold(ctx.inbound.text or "")
+        if any(fold(option.label) == folded for option in self._shown_options(ctx, draft)):
+            return None
+        return command
+
+    def _shown_options(self, ctx: Context, draft: Draft) -> list[Option]:
+        cursor = ctx.conversation.state["cursor"]
+        if cursor[0] in ("summary", "edit", "warn", "caution", "explain") or len(cursor) == 2:
+            return []
+        return self._displayed(ctx, draft, cursor)
+
     # --- cursor arithmetic -----------------------------------------------------------------------
     def _skipped(self, entry: Entry, draft: Draft) -> bool:
         return isinstance(entry, Step) and entry.skip_if is not None and entry.skip_if(draft)
@@ -253,9 +354,16 @@ class FormFlow(ABC):
 
     def _first_missing(self, draft: Draft) -> Cursor:
         for entry in self.form.entries:
-            if self._skipped(entry, draft) or entry.name in draft:
+            if self._skipped(entry, draft):
                 continue
-            return [entry.name] if isinstance(entry, Step) else [entry.name, "first"]
+            if entry.name not in draft:
+                return [entry.name] if isinstance(entry, Step) else [entry.name, "first"]
+            if isinstance(entry, Group):  # an entry left half-filled (stopped in the middle of a person)
+                for index, item in enumerate(draft.get(entry.name) or []):
+                    # Optional answers may be absent from lists filed before that question existed.
+                    missing = next((s.name for s in entry.item_steps if s.name not in item and not s.optional), None)
+                    if missing is not None:
+                        return [entry.name, index, missing]
         return ["summary"]
 
     def _after_entry(self, ctx: Context, draft: Draft, name: str) -> Cursor:
@@ -300,7 +408,7 @@ class FormFlow(ABC):
             ctx.say(T.EDIT_WHICH, self._edit_options(draft))
             return
         if kind == "warn":
-            ctx.say(ctx.conversation.state["warning"], [Option(YES, T.WARN_KEEP), Option(NO, T.WARN_RETYPE)])
+            ctx.say(ctx.conversation.state["warning"], self._warn_options(ctx))
             return
         if kind == "caution":
             ctx.say(ctx.conversation.state.get("caution") or "", self._caution_options())
@@ -313,7 +421,7 @@ class FormFlow(ABC):
             options = []
             if current not in (None, ""):
                 prompt += "\n" + T.CURRENT_VALUE.format(value=_truncate(step.show(current), 300))
-                options.append(Option(KEEP, T.KEEP))
+                options.append(keep_option())
             ctx.say(f"{prompt}\n{T.FOOTER}", options)
             return
         header = self._progress(cursor, draft)
@@ -321,11 +429,18 @@ class FormFlow(ABC):
             group = self.form.entry(cursor[0])
             assert isinstance(group, Group)
             items = draft.get(group.name) or []
-            text = group.ask_first if cursor[1] == "first" else group.ask_more
-            options = [Option(YES, T.YES), Option(NO, T.NO)]
             if cursor[1] == "first" and items:
-                options.append(Option(KEEP, T.KEEP_GROUP.format(n=len(items))))
-            ctx.say(f"{header}{text}\n{T.FOOTER}", options)
+                listing = "\n".join(f"{i}) {group.show_item(item)}" for i, item in enumerate(items, 1))
+                text = T.LIST_MANAGE.format(label=group.label, items=listing)
+                ctx.say(f"{header}{text}\n{T.FOOTER}", self._manage_options(group, items))
+                return
+            if cursor[1].startswith("pick:"):
+                action = cursor[1].removeprefix("pick:")
+                text = T.LIST_PICK_EDIT if action == "edit" else T.LIST_PICK_REMOVE
+                ctx.say(f"{header}{text}\n{T.FOOTER}", self._item_options(group, items))
+                return
+            text = group.ask_first if cursor[1] == "first" else group.ask_more
+            ctx.say(f"{header}{text}\n{T.FOOTER}", [Option(YES, T.YES), Option(NO, T.NO)])
             return
         step = self._step_at(cursor)
         prompt = step.prompt(ctx, draft) if callable(step.prompt) else step.prompt
@@ -337,16 +452,45 @@ class FormFlow(ABC):
         ctx.say(f"{header}{prompt}\n{T.FOOTER}", self._displayed(ctx, draft, cursor))
 
     def _displayed(self, ctx: Context, draft: Draft, cursor: Cursor) -> list[Option]:
-        """The options shown for a step; typed numbers refer to exactly this list."""
+        """The options shown for a step; typed numbers refer to exactly this list. The controls come last
+        with fixed keys («Giữ nguyên» is always 0, «Bỏ qua» always -), so no option is ever renumbered."""
         step = self._step_at(cursor)
         options = _options(step, ctx, draft)
+        narrowed = ctx.conversation.state.get("narrowed")
+        if narrowed and narrowed.get("cursor") == cursor:
+            values = narrowed["values"]
+            options = [o for o in options if o.value in values]
         if step.collects_files:
             options.append(Option(DONE, T.FILES_DONE))
         elif self._value_at(draft, cursor) not in (None, "", []):
-            options.append(Option(KEEP, T.KEEP))
+            options.append(keep_option())
         if step.optional and not step.collects_files:
-            options.append(Option(SKIP, T.SKIP))
+            options.append(skip_option())
         return options
+
+    def _warn_options(self, ctx: Context) -> list[Option]:
+        printed = ctx.conversation.state.get("pending", {}).get("printed")
+        if printed is None:
+            return [Option(YES, T.WARN_KEEP), Option(NO, T.WARN_RETYPE)]
+        typed = ctx.conversation.state["pending"]["value"]
+        options = [Option(PRINTED, T.NAME_USE_PRINTED.format(name=printed))] if printed != typed else []
+        return [*options, Option(YES, T.NAME_KEEP_TYPED), Option(NO, T.NAME_RETYPE)]
+
+    def _manage_options(self, group: Group, items: list[dict[str, Any]]) -> list[Option]:
+        options = [Option(MANAGE_EDIT, T.LIST_EDIT_ONE)]
+        if len(items) < group.max_items:
+            options.append(Option(MANAGE_ADD, T.LIST_ADD))
+        options += [
+            Option(MANAGE_REMOVE, T.LIST_REMOVE),
+            Option(MANAGE_RESTART, T.LIST_RESTART),
+            Option(MANAGE_NONE, T.LIST_NONE.format(label=group.label.lower())),
+            keep_option(T.KEEP_GROUP.format(n=len(items))),
+        ]
+        return options
+
+    @staticmethod
+    def _item_options(group: Group, items: list[dict[str, Any]]) -> list[Option]:
+        return [Option(str(i), str(item.get("full_name") or group.show_item(item))) for i, item in enumerate(items)]
 
     def _edit_options(self, draft: Draft) -> list[Option]:
         return [Option(e.name, e.label) for e in self.form.entries if not self._skipped(e, draft)]
@@ -398,6 +542,8 @@ class FormFlow(ABC):
             return
         options = _options(step, ctx, draft)
         chosen = self._read_choice(ctx, self._displayed(ctx, draft, cursor))
+        if state.pop("narrowed", None) is not None and chosen is None and ctx.inbound.choice is None:
+            chosen = self._read_choice(ctx, self._displayed(ctx, draft, cursor))  # the whole list again
         if ctx.inbound.choice is not None and chosen is None:
             ctx.say(T.STALE_BUTTON)
             await self._ask(ctx, draft)
@@ -418,6 +564,9 @@ class FormFlow(ABC):
             ctx.say(T.FILES_WAITING)
             await self._ask(ctx, draft)
             return
+        typed_free = chosen is None and not step.must_confirm and bool(options)
+        if typed_free and await self._not_an_answer(ctx, draft, cursor, options):
+            return
         try:
             value = self._value_from(ctx, draft, step, options, chosen)
         except ParseError as error:
@@ -428,6 +577,14 @@ class FormFlow(ABC):
             ctx.say(T.MUST_CONFIRM)
             await self._ask(ctx, draft)
             return
+        if chosen is None and step.name in NAME_STEPS and isinstance(value, str):
+            printed = name_as_printed(value)
+            if printed is not None:
+                state["warning"] = T.NAME_CHECK.format(name=value)
+                state["pending"] = {"cursor": cursor, "value": value, "printed": printed}
+                state["cursor"] = ["warn"]
+                await self._ask(ctx, draft)
+                return
         warning = step.warn(value, ctx, draft) if step.warn else None
         if warning:
             state["warning"] = warning
@@ -435,8 +592,27 @@ class FormFlow(ABC):
             state["cursor"] = ["warn"]
             await self._ask(ctx, draft)
             return
+        if typed_free:
+            ctx.say(T.NOTED.format(label=step.label, value=_truncate(step.show(value), 120)))
         self._store(draft, cursor, value)
         await self._commit(ctx, draft, cursor)
+
+    async def _not_an_answer(self, ctx: Context, draft: Draft, cursor: Cursor, options: list[Option]) -> bool:
+        """Typed text on a step with options that names none of them: a number outside the list is refused;
+        text that several options (or one, by a word's beginning) could mean narrows the list to those."""
+        text = ctx.inbound.text or ""
+        folded = fold(text)
+        if folded.removeprefix("so ").strip().isdigit():
+            ctx.say(T.NO_SUCH_OPTION.format(text=_truncate(clean_text(text), 20)))
+            await self._ask(ctx, draft)
+            return True
+        candidates = option_candidates(text, options)
+        if candidates:
+            ctx.conversation.state["narrowed"] = {"cursor": cursor, "values": [o.value for o in candidates]}
+            ctx.say(T.SEVERAL_MATCH.format(text=_truncate(clean_text(text), 40), n=len(candidates)))
+            await self._ask(ctx, draft)
+            return True
+        return False
 
     def _value_from(
         self, ctx: Context, draft: Draft, step: Step, options: Sequence[Option], chosen: Option | None
@@ -450,14 +626,14 @@ class FormFlow(ABC):
             return is_yes(text)
         if step.parse is None:
             raise ParseError(T.CHOOSE_ONE)
-        if not clean_text(text):
+        if not has_content(text):
             raise ParseError(PT.EMPTY)
         return step.parse(text, ctx, draft)
 
     async def _on_warn(self, ctx: Context, draft: Draft) -> None:
         state = ctx.conversation.state
         pending = state["pending"]
-        chosen = self._read_choice(ctx, [Option(YES, T.WARN_KEEP), Option(NO, T.WARN_RETYPE)])
+        chosen = self._read_choice(ctx, self._warn_options(ctx))
         if chosen is None:
             answer = is_yes(ctx.inbound.text or "")
             chosen = Option(YES, "") if answer else Option(NO, "") if answer is False else None
@@ -469,8 +645,8 @@ class FormFlow(ABC):
         state["cursor"] = cursor
         state.pop("warning", None)
         state.pop("pending", None)
-        if chosen.value == YES:
-            self._store(draft, cursor, pending["value"])
+        if chosen.value in (YES, PRINTED):
+            self._store(draft, cursor, pending["printed"] if chosen.value == PRINTED else pending["value"])
             await self._commit(ctx, draft, cursor)
         else:
             await self._ask(ctx, draft)
@@ -483,7 +659,13 @@ class FormFlow(ABC):
         if await self._reject_attachment(ctx, draft):
             return
         items: list[dict[str, Any]] = list(draft.get(group.name) or [])
-        chosen = self._read_choice(ctx, [Option(YES, T.YES), Option(NO, T.NO), Option(KEEP, T.KEEP)])
+        if cursor[1] == "first" and items:
+            await self._on_manage(ctx, draft, group, items)
+            return
+        if cursor[1].startswith("pick:"):
+            await self._on_pick(ctx, draft, group, items, cursor[1].removeprefix("pick:"))
+            return
+        chosen = self._read_choice(ctx, [Option(YES, T.YES), Option(NO, T.NO)])
         answer: str | None = chosen.value if chosen else None
         if answer is None and ctx.inbound.text is not None:
             yes = is_yes(ctx.inbound.text)
@@ -493,22 +675,69 @@ class FormFlow(ABC):
             await self._ask(ctx, draft)
             return
         self._push(state, cursor)
-        if answer == KEEP and cursor[1] == "first" and items:
-            state["cursor"] = self._after_entry(ctx, draft, group.name)
-        elif answer == YES:
-            if cursor[1] == "first":
-                items = []
+        if answer == YES:
             items.append({})
             draft[group.name] = items
             self._invalidate(draft, group.name)
             state["cursor"] = [group.name, len(items) - 1, group.item_steps[0].name]
         else:
+            draft[group.name] = [item for item in items if item]
             if cursor[1] == "first":
-                draft[group.name] = []
                 self._invalidate(draft, group.name)
-            else:
-                draft[group.name] = [item for item in items if item]
             state["cursor"] = self._after_entry(ctx, draft, group.name)
+        await self.save_draft(ctx, draft)
+        await self._ask(ctx, draft)
+
+    async def _on_manage(self, ctx: Context, draft: Draft, group: Group, items: list[dict[str, Any]]) -> None:
+        """A list that has entries is changed one entry at a time; nothing is dropped without being chosen."""
+        state = ctx.conversation.state
+        state.pop("item_only", None)
+        chosen = self._read_choice(ctx, self._manage_options(group, items))
+        if chosen is None:
+            ctx.say(T.CHOOSE_ONE)
+            await self._ask(ctx, draft)
+            return
+        self._push(state, [group.name, "first"])
+        first_step = group.item_steps[0].name
+        if chosen.value == KEEP:
+            state["cursor"] = self._after_entry(ctx, draft, group.name)
+        elif chosen.value == MANAGE_EDIT and len(items) == 1:
+            state["item_only"] = 0
+            state["cursor"] = [group.name, 0, first_step]
+        elif chosen.value in (MANAGE_EDIT, MANAGE_REMOVE):
+            state["cursor"] = [group.name, "pick:" + ("edit" if chosen.value == MANAGE_EDIT else "remove")]
+        elif chosen.value in (MANAGE_ADD, MANAGE_RESTART):
+            items = [*items, {}] if chosen.value == MANAGE_ADD else [{}]
+            draft[group.name] = items
+            self._invalidate(draft, group.name)
+            state["cursor"] = [group.name, len(items) - 1, first_step]
+        else:  # MANAGE_NONE
+            draft[group.name] = []
+            self._invalidate(draft, group.name)
+            state["cursor"] = self._after_entry(ctx, draft, group.name)
+        await self.save_draft(ctx, draft)
+        await self._ask(ctx, draft)
+
+    async def _on_pick(
+        self, ctx: Context, draft: Draft, group: Group, items: list[dict[str, Any]], action: str
+    ) -> None:
+        state = ctx.conversation.state
+        chosen = self._read_choice(ctx, self._item_options(group, items))
+        if chosen is None:
+            ctx.say(T.CHOOSE_ONE)
+            await self._ask(ctx, draft)
+            return
+        index = int(chosen.value)
+        if action == "edit":
+            self._push(state, state["cursor"])
+            state["item_only"] = index
+            state["cursor"] = [group.name, index, group.item_steps[0].name]
+        else:
+            removed = items.pop(index)
+            draft[group.name] = items
+            self._invalidate(draft, group.name)
+            ctx.say(T.LIST_REMOVED.format(item=chosen.label or group.show_item(removed)))
+            state["cursor"] = [group.name, "first"] if items else self._after_entry(ctx, draft, group.name)
         await self.save_draft(ctx, draft)
         await self._ask(ctx, draft)
 
@@ -530,8 +759,7 @@ class FormFlow(ABC):
             state["cursor"] = ["edit"]
             await self._ask(ctx, draft)
         elif chosen.value == LATER:
-            await self.on_cancel(ctx, draft)
-            ctx.enter(None)
+            await self._stop(ctx, draft)
         else:
             missing = self._first_missing(draft)
             if missing != ["summary"]:
@@ -570,8 +798,7 @@ class FormFlow(ABC):
             state["cursor"] = ["edit"]
             await self._ask(ctx, draft)
         elif chosen.value == LATER:
-            await self.on_cancel(ctx, draft)
-            ctx.enter(None)
+            await self._stop(ctx, draft)
         else:
             self._push(state, ["caution"])
             state["cursor"] = ["explain"]
@@ -583,7 +810,7 @@ class FormFlow(ABC):
         if await self._reject_attachment(ctx, draft):
             return
         current = draft.get(step.name)
-        chosen = self._read_choice(ctx, [Option(KEEP, T.KEEP)] if current not in (None, "") else [])
+        chosen = self._read_choice(ctx, [keep_option()] if current not in (None, "") else [])
         if chosen is None:
             if ctx.inbound.choice is not None:
                 ctx.say(T.STALE_BUTTON)
@@ -591,7 +818,7 @@ class FormFlow(ABC):
                 return
             try:
                 text = ctx.inbound.text or ""
-                if not clean_text(text):
+                if not has_content(text):
                     raise ParseError(PT.EMPTY)
                 draft[step.name] = step.parse(text, ctx, draft) if step.parse else clean_text(text)
             except ParseError as error:
@@ -652,6 +879,9 @@ class FormFlow(ABC):
             position = names.index(cursor[2])
             if position + 1 < len(names):
                 state["cursor"] = [cursor[0], cursor[1], names[position + 1]]
+            elif state.get("item_only") == cursor[1]:
+                state.pop("item_only", None)  # one entry changed from the list's menu: back to where it was
+                state["cursor"] = self._after_entry(ctx, draft, group.name)
             elif len(draft[group.name]) < group.max_items:
                 state["cursor"] = [group.name, "more"]
             else:
@@ -660,6 +890,7 @@ class FormFlow(ABC):
 
     async def _back(self, ctx: Context, draft: Draft) -> None:
         state = ctx.conversation.state
+        state.pop("narrowed", None)
         history: list[Cursor] = state.get("history") or []
         if state["cursor"][0] == "warn":
             state["cursor"] = state["pending"]["cursor"]
@@ -671,6 +902,8 @@ class FormFlow(ABC):
             # A cursor into a group item that no longer exists falls back to the group's question.
             if len(previous) == 3 and previous[1] >= len(draft.get(previous[0]) or []):
                 previous = [previous[0], "first"]
+            if len(previous) != 3:
+                state.pop("item_only", None)
             if previous == ["summary"]:
                 state["editing"] = False
                 state.pop("caution", None)

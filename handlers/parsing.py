@@ -23,8 +23,11 @@ __all__ = [
     "format_date",
     "format_money",
     "format_percent",
+    "has_content",
     "is_yes",
     "match_option",
+    "name_as_printed",
+    "option_candidates",
     "parse_birth_date",
     "parse_date",
     "parse_id",
@@ -35,6 +38,7 @@ __all__ = [
     "parse_phone",
     "require_text",
     "safe_display",
+    "typed_command",
 ]
 
 
@@ -142,6 +146,11 @@ def safe_display(text: str) -> str:
     return "".join(out)
 
 
+def has_content(text: str | None) -> bool:
+    """Whether cleaned text says anything: a letter or a digit. Emoji, punctuation and spaces alone are empty."""
+    return any(ch.isalnum() for ch in clean_text(text or ""))
+
+
 def _format_int(n: int) -> str:
     """4000 → "4.000" (Vietnamese thousands separator)."""
     return f"{n:,}".replace(",", ".")
@@ -150,7 +159,7 @@ def _format_int(n: int) -> str:
 def require_text(text: str | None, *, max_len: int, min_len: int = 1, allow_emoji: bool = True) -> str:
     """Cleaned text, or ParseError if empty, too long, too short or (for names) containing emoji."""
     cleaned = clean_text(text or "")
-    if not cleaned:
+    if not has_content(cleaned):
         raise ParseError(T.EMPTY)
     if len(cleaned) > max_len:
         raise ParseError(T.TOO_LONG.format(limit=_format_int(max_len), length=_format_int(len(cleaned))))
@@ -162,13 +171,36 @@ def require_text(text: str | None, *, max_len: int, min_len: int = 1, allow_emoj
 
 
 def parse_person_name(text: str | None) -> str:
-    """A person's name as typed (no title-casing), spaces collapsed; letters required, digits refused."""
-    name = " ".join(require_text(text, max_len=100, allow_emoji=False).split())
+    """A person's full name as typed (no title-casing), spaces collapsed: at least two words with letters;
+    digits refused."""
+    cleaned = clean_text(text or "")
+    if cleaned and not has_content(cleaned):
+        raise ParseError(T.NAME_NO_LETTER)
+    name = " ".join(require_text(cleaned, max_len=100, allow_emoji=False).split())
     if any(ch.isdigit() for ch in name):
         raise ParseError(T.NAME_HAS_DIGIT)
     if not any(ch.isalpha() for ch in name):
         raise ParseError(T.NAME_NO_LETTER)
+    if len([word for word in name.split() if any(ch.isalpha() for ch in word)]) < 2:
+        raise ParseError(T.NAME_ONE_WORD)
     return name
+
+
+def _capitalised(word: str) -> str:
+    """ "nguyễn" → "Nguyễn", "h'hen" → "H'Hen" (each part after an apostrophe or hyphen too)."""
+    return re.sub(r"(^|['’\-])(\w)", lambda m: m.group(1) + m.group(2).upper(), word.lower())
+
+
+def name_as_printed(name: str) -> str | None:
+    """A name as it would look on an official form, when what was typed may not be that: typed without
+    capitals ("nguyen van an" → "Nguyen Van An") or without any Vietnamese diacritics (→ the name itself,
+    to confirm). None when the name already looks like a printed name."""
+    words = name.split()
+    capitalised = " ".join(_capitalised(w) if w.islower() else w for w in words)
+    no_marks = _strip_marks(name) == name.lower()
+    if capitalised != name or no_marks:
+        return capitalised
+    return None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -193,12 +225,12 @@ def _two_digit_year(yy: int, today: date) -> int:
     return year if year <= today.year + 1 else 1900 + yy
 
 
-def _parse_calendar_date(text: str | None, today: date) -> date:
+def _parse_calendar_date(text: str | None, today: date, example: str) -> date:
     """Day-first date in any common form; DATE_FORMAT or DATE_IMPOSSIBLE on failure. No range check."""
     tokens = fold(text or "").split()
     numbers = [t for t in tokens if t not in _DATE_FILLER]
     if len(numbers) != 3 or not all(re.fullmatch(r"[0-9]{1,4}", t) for t in numbers):
-        raise ParseError(T.DATE_FORMAT)
+        raise ParseError(T.DATE_FORMAT.format(example=example))
     a, b, c = numbers
     if len(a) == 4 and len(b) <= 2 and len(c) <= 2:  # ISO: 2024-04-20
         year, month, day = int(a), int(b), int(c)
@@ -206,14 +238,14 @@ def _parse_calendar_date(text: str | None, today: date) -> date:
         day, month = int(a), int(b)
         year = int(c) if len(c) == 4 else _two_digit_year(int(c), today)
     else:
-        raise ParseError(T.DATE_FORMAT)
+        raise ParseError(T.DATE_FORMAT.format(example=example))
     max_day = 0
     if 1 <= month <= 12:
         max_day = _DAYS_IN_MONTH[month - 1]
         if month == 2 and not _is_leap(year):
             max_day = 28
     if not 1 <= day <= max_day or year < 1:
-        raise ParseError(T.DATE_IMPOSSIBLE.format(text=f"{day:02d}/{month:02d}/{year:04d}"))
+        raise ParseError(T.DATE_IMPOSSIBLE.format(text=f"{day:02d}/{month:02d}/{year:04d}", example=example))
     return date(year, month, day)
 
 
@@ -224,14 +256,25 @@ def _one_year_after(d: date) -> date:
         return d.replace(year=d.year + 1, day=28)
 
 
-def parse_date(text: str | None, *, today: date) -> date:
+def recent_example(today: date) -> str:
+    """An example date for messages that is itself a good recent answer: the first of this month."""
+    return format_date(today.replace(day=1))
+
+
+BIRTH_EXAMPLE = "15/08/1985"
+
+
+def parse_date(text: str | None, *, today: date, latest: date | None = None) -> date:
     """A day-first date ("20/4/2024", "20-04-2024", "2024-04-20", "ngày 20 tháng 4 năm 2024", …)
-    between 1900 and one year after ``today``."""
-    d = _parse_calendar_date(text, today)
-    latest = _one_year_after(today)
+    between 1900 and ``latest`` (default: one year after ``today``)."""
+    example = recent_example(today)
+    d = _parse_calendar_date(text, today, example)
+    latest = _one_year_after(today) if latest is None else latest
     if d.year < MIN_YEAR or d > latest:
         raise ParseError(
-            T.DATE_OUT_OF_RANGE.format(text=format_date(d), min_year=MIN_YEAR, max_date=format_date(latest))
+            T.DATE_OUT_OF_RANGE.format(
+                text=format_date(d), min_year=MIN_YEAR, max_date=format_date(latest), example=example
+            )
         )
     return d
 
@@ -242,7 +285,7 @@ def _age_on(birth: date, today: date) -> int:
 
 def parse_birth_date(text: str | None, *, today: date) -> date:
     """A date of birth: not in the future, age between 16 and 100 on ``today``."""
-    d = _parse_calendar_date(text, today)
+    d = _parse_calendar_date(text, today, BIRTH_EXAMPLE)
     if d > today or not MIN_AGE <= _age_on(d, today) <= MAX_AGE:
         raise ParseError(T.BIRTH_DATE_RANGE.format(text=format_date(d), min_age=MIN_AGE, max_age=MAX_AGE))
     return d
@@ -504,9 +547,18 @@ def _distinguishing_parts(labels: list[str]) -> list[str]:
     return [" ".join(w[shared:]) for w in words]
 
 
+def numbered(options: Sequence[Option]) -> list[Option]:
+    """The options a typed number refers to, in order: those without a fixed ``key``."""
+    return [opt for opt in options if not opt.key]
+
+
 def match_option(text: str | None, options: Sequence[Option]) -> Option | None:
-    """The option the user meant: by number ("2", "2.", "số 2"), else by label or value, with or
-    without diacritics: exact match, then a unique prefix, then a unique whole-word match."""
+    """The option the user meant: by its fixed key ("0"), by number ("2", "2.", "số 2"), else by label or
+    value, with or without diacritics: exact match, then a unique prefix, then a unique whole-word match."""
+    raw = clean_text(text or "").strip().rstrip(".")
+    keyed = next((opt for opt in options if opt.key and opt.key == raw), None)
+    if keyed is not None:
+        return keyed
     folded = fold(text or "")
     if not folded or not options:
         return None
@@ -516,7 +568,8 @@ def match_option(text: str | None, options: Sequence[Option]) -> Option | None:
     number = _OPTION_NUMBER_RE.fullmatch(folded)
     if number:
         index = int(number.group(1))
-        return options[index - 1] if 1 <= index <= len(options) else exact
+        listed = numbered(options)
+        return listed[index - 1] if 1 <= index <= len(listed) else exact
     if exact:
         return exact
     parts = _distinguishing_parts(labels)
@@ -529,6 +582,54 @@ def match_option(text: str | None, options: Sequence[Option]) -> Option | None:
         if found:
             return found
     return None
+
+
+def option_candidates(text: str | None, options: Sequence[Option]) -> list[Option]:
+    """The options that typed text could mean when it names none of them alone ("truong" → every school):
+    labels that start with it, contain it as whole words, or have a word starting with it."""
+    folded = fold(text or "")
+    if len(folded) < 2 or folded.isdigit():
+        return []
+    found = []
+    for opt in numbered(options):
+        label = fold(opt.label)
+        if label.startswith(folded) or f" {folded}" in f" {label}":
+            found.append(opt)
+    return found
+
+
+# What a command typed as a plain word means (folded): /huy, /quaylai, /trogiup without the slash.
+_TYPED_COMMANDS: dict[str, str] = {
+    "huy": "huy",
+    "huy bo": "huy",
+    "huy don": "huy",
+    "thoat": "huy",
+    "dung lai": "huy",
+    "tam dung": "huy",
+    "cancel": "huy",
+    "menu": "huy",
+    "quay lai": "quaylai",
+    "quaylai": "quaylai",
+    "tro lai": "quaylai",
+    "back": "quaylai",
+    "tro giup": "trogiup",
+    "trogiup": "trogiup",
+    "huong dan": "trogiup",
+    "help": "trogiup",
+}
+_GREETINGS = frozenset({"xin chao", "chao", "chao bot", "chao ban", "hello", "hi", "alo", "a lo", "hey"})
+
+
+def typed_command(text: str | None) -> str | None:
+    """The command a plain word stands for ("Hủy", "huỷ", "quay lại", "trợ giúp", "menu" → "huy",
+    "quaylai", "trogiup", "huy"), "chao" for a greeting, or None for anything else."""
+    words = fold(text or "").split()
+    while len(words) > 1 and words[-1] in _PARTICLES:
+        words.pop()
+    phrase = " ".join(words)
+    if phrase in _GREETINGS:
+        return "chao"
+    return _TYPED_COMMANDS.get(phrase)
 
 
 _YES = frozenset(

@@ -64,6 +64,9 @@ class Inbound:
 class Option:
     value: str
     label: str
+    # A fixed answer for a control that means the same on every step (e.g. "0" for «Giữ nguyên»); a numbered
+    # list shows it instead of a running number, so adding options never renumbers it or the others.
+    key: str = ""
 
 
 @dataclass(frozen=True)

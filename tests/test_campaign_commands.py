@@ -98,13 +98,13 @@ async def test_unit_view_and_overview(app: App, clock: Clock) -> None:
     assert "Đã đăng ký: 1/1 sáng kiến (đạt chỉ tiêu)." in unit.text
     assert "Bản nháp đang soạn trong đơn vị: 1." in unit.text
     assert "• Đợt I: 20/04/2026 (còn 48 ngày)" in unit.text and "Đợt II" not in unit.text
-    assert "• SK-2026-0001 «Ứng dụng mã QR tra cứu hồ sơ» — Nguyễn Văn An — Đã nộp, chờ thẩm định" in unit.text
+    assert "• SK-2026-0001 «Ứng dụng mã QR tra cứu hồ sơ» — Nguyễn Văn An — Đã nộp, chờ tiếp nhận hồ sơ" in unit.text
     assert head
 
     overview = Chat(app.core.handle, user_id="thao")
     await overview.say("/tongquan")
     assert "Tổng quan năm 2026" in overview.text
-    assert "• Đã nộp, chờ thẩm định: 1" in overview.text
+    assert "• Đã nộp, chờ tiếp nhận hồ sơ: 1" in overview.text
     assert "• Trường THCS Quang Trung: 1" in overview.text and "• Phòng Nội vụ: 0" in overview.text
     assert "Đơn vị chưa có sáng kiến (3)" in overview.text
     assert "Cải cách hành chính: 1/5 (chưa đạt)" in overview.text

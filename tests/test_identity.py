@@ -61,7 +61,7 @@ async def record(app: App, name: str) -> tuple[PersonRow, list[str]]:
 async def test_typing_a_seeded_phone_takes_over_nobody(seeded: App, channel: str, user_id: str) -> None:
     stranger = Chat(seeded.core.handle, user_id, channel=channel)
     await register(stranger, "Nguyễn Văn Kẻ Gian", "Nội vụ", "0912000001")
-    assert "thư ký hội đồng" not in stranger.text and "nhận ra" not in stranger.text
+    assert "Vai trò trong hệ thống: Thường trực Hội đồng" not in stranger.text and "nhận ra" not in stranger.text
     await stranger.say("/thuky")
     assert "không có quyền" in stranger.text
     other = Chat(seeded.core.handle, user_id + "9", channel=channel)
@@ -80,7 +80,7 @@ async def test_typing_a_seeded_phone_takes_over_nobody(seeded: App, channel: str
     real = Chat(seeded.core.handle, "5550077", channel="telegram")
     await real.say("/start")
     await share_contact(real, "+84912000001")
-    assert "Đã xác minh. Chào Anh/Chị Lê Thị Hồng" in real.text and "thư ký hội đồng" in real.text
+    assert "Đã xác minh. Chào Anh/Chị Lê Thị Hồng" in real.text and "Thường trực Hội đồng" in real.text
     _, accounts = await record(seeded, "Lê Thị Hồng")
     assert accounts == ["telegram:5550077"]
 
@@ -147,7 +147,7 @@ async def _secretary(app: App) -> Chat:
     secretary = Chat(app.core.handle, "5550100", channel="telegram")
     await secretary.say("/start")
     await share_contact(secretary, "0912000001")
-    assert "thư ký hội đồng" in secretary.text
+    assert "Thường trực Hội đồng" in secretary.text
     return secretary
 
 
@@ -242,7 +242,7 @@ async def test_people_linked_before_the_upgrade_keep_everything(tmp_path: Path) 
     try:
         hong = Chat(app.core.handle, "11", channel="telegram")
         await hong.say("/toi")
-        assert "Lê Thị Hồng" in hong.text and "thư ký hội đồng" in hong.text
+        assert "Lê Thị Hồng" in hong.text and "Thường trực Hội đồng" in hong.text
         self_registered = Chat(app.core.handle, "zz", channel="zalo")
         await self_registered.say("/toi")
         assert "Vũ Tự Đăng" in self_registered.text

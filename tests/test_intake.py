@@ -176,3 +176,16 @@ async def test_two_users_do_not_wait_for_each_other(tmp_path: Path) -> None:
         assert delivered == ["fast", "slow"]
     finally:
         await pipeline.close()
+
+
+def test_a_reply_survives_the_outbox_whole() -> None:
+    from bot.intake.codec import reply_from_json, reply_to_json
+    from handlers.types import Document, Option
+
+    reply = Reply(
+        "Chọn «đơn vị»",
+        options=(Option("u1", "Phòng Nội vụ"), Option("keep", "Giữ nguyên", key="0")),
+        document=Document("m02.docx", b"PK\x03\x04\xff", "application/msword"),
+        request_contact="Chia sẻ số điện thoại",
+    )
+    assert reply_from_json(reply_to_json(reply)) == reply

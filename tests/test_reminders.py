@@ -127,7 +127,7 @@ async def test_blocked_unit_head_is_not_retried_and_is_reported(app: App, clock:
 
     await tick_at(service, clock, local(2026, 4, 6))
     await tick_at(service, clock, local(2026, 4, 6, 9))
-    reports = [t for t in recorder.to("thao") if "Không gửi được nhắc hạn tới thủ trưởng Đỗ Kim Dung" in t]
+    reports = [t for t in recorder.to("thao") if "Không gửi được nhắc hạn tới thủ trưởng đơn vị Đỗ Kim Dung" in t]
     assert len(reports) == 1 and "Trường Tiểu học Kim Đồng" in reports[0]
     assert [n.status for n in await notices(app, kind="remind:unit_head")] == ["unreachable"]
 

@@ -139,7 +139,7 @@ async def test_a_whole_round(app: App, clock: Clock) -> None:
     # --- the council: 5 members, automatic assignment never picks a co-author ----------------------------------------
     for m in members:
         await sec.say(f"/hoidong 1 them {m.id} giao duc")
-        assert f"Đã đưa {m.full_name} vào hội đồng" in sec.text
+        assert f"Đã đưa {m.full_name} vào Hội đồng" in sec.text
     await sec.say("/phancong 1")
     assert "Đã phân công 56 lượt chấm cho 28 hồ sơ" in sec.text
     await sec.say(f"/phancong {receipt(4)} {members[2].id}")
@@ -183,7 +183,10 @@ async def test_a_whole_round(app: App, clock: Clock) -> None:
     await sec.say("/ketqua 1")
     preview = sec.text
     assert f"1. {receipt(1)}" in preview and "95 điểm — Loại A — 2.000.000 đ" in preview
-    assert f"6. {receipt(6)}" in preview and "Loại B — 1.000.000 đ (Đủ điểm loại A nhưng đã đủ số lượng)" in preview
+    assert (
+        f"6. {receipt(6)}" in preview
+        and "Loại B — 1.000.000 đ (Đủ điểm loại A nhưng đợt đã đủ số sáng kiến loại A)" in preview
+    )
     assert "loại A: 5/5; loại B: 10/10; loại C: 6/10; giấy chứng nhận: 4; không công nhận: 3" in preview
     sheet = next(r.document for r in sec.replies if r.document)
     await _check_results_sheet(sheet.content)
@@ -263,7 +266,7 @@ async def _check_results_sheet(content: bytes) -> None:
     assert rows[receipt(16)][8] == 35 and rows[receipt(16)][12] == "Loại B"
     assert rows[receipt(15)][8] == 30 and rows[receipt(15)][12] == "Loại C"
     assert rows[receipt(DIVERGENT)][10] == 3 and rows[receipt(DIVERGENT)][11] == 30
-    assert rows[receipt(7)][14] == "Đủ điểm loại A nhưng đã đủ số lượng"
+    assert rows[receipt(7)][14] == "Đủ điểm loại A nhưng đợt đã đủ số sáng kiến loại A"
     assert rows[receipt(27)][12] == "Không công nhận" and rows[receipt(22)][12] == "Giấy chứng nhận"
 
 

@@ -56,10 +56,10 @@ async def test_seeded_person_is_recognised_by_their_own_contact_not_a_typed_phon
         await chat.say(answer)
     await chat.say("0912 000 001")  # typed: contact data only
     await chat.press("Xác nhận")
-    assert "Đăng ký xong" in chat.text and "thư ký hội đồng" not in chat.text
+    assert "Đăng ký xong" in chat.text and "Vai trò trong hệ thống" not in chat.text
     contact = SharedContact(phone="+84912000001", user_id="77")
     await chat._send(Inbound("telegram", "77", contact=contact, event_id="77-contact"))
-    assert "Đã xác minh" in chat.text and "thư ký hội đồng" in chat.text
+    assert "Đã xác minh" in chat.text and "Vai trò trong hệ thống: Thường trực Hội đồng" in chat.text
     async with app.database.unit_of_work() as store:
         deadline = (await store.session.execute(select(RoundRow.deadline).where(RoundRow.number == 1))).scalars()
         assert [d.isoformat() for d in deadline] == ["2026-05-15"]
@@ -75,8 +75,8 @@ async def test_admin_grants_a_role_and_staff_cannot(app: App) -> None:
     await staff.say(f"/capquyen {staff_id} quantri")
     assert "không có quyền" in staff.text
     await admin.say(f"/capquyen {staff_id} thuky")
-    assert "Đã cấp vai trò thư ký hội đồng cho Nhân Viên" in admin.text
-    assert any("thư ký hội đồng" in o.reply.text for o in admin.outgoing)
+    assert "Đã cấp vai trò Thường trực Hội đồng cho Nhân Viên" in admin.text
+    assert any("Thường trực Hội đồng" in o.reply.text for o in admin.outgoing)
     await admin.say("/capquyen 99999 thuky")
     assert "Không có người dùng mang mã số 99999" in admin.text
     await admin.say(f"/capquyen {staff_id} vua")
@@ -96,13 +96,16 @@ async def test_role_buttons_in_the_main_menu_run_their_commands(app: App, tmp_pa
     await app.seed(seed)
     secretary, head, staff = Chat(app.core.handle, "801"), Chat(app.core.handle, "802"), Chat(app.core.handle, "803")
     await secretary.say("/menu")
-    assert "Hồ sơ chờ kiểm tra (thư ký)" in secretary.options
+    assert "Hồ sơ chờ kiểm tra (Thường trực Hội đồng)" in secretary.options
     await secretary.press("Tổng quan đợt xét")
     assert "Đợt I" in secretary.text
     await head.say("/menu")
-    assert "Sáng kiến của đơn vị (thủ trưởng)" in head.options and "Hồ sơ chờ kiểm tra (thư ký)" not in head.options
+    assert (
+        "Sáng kiến của đơn vị (thủ trưởng đơn vị)" in head.options
+        and "Hồ sơ chờ kiểm tra (Thường trực Hội đồng)" not in head.options
+    )
     await head.press("Sáng kiến của đơn vị")
     assert "UBND phường Bắc Sơn" in head.text
     for answer in ["/start", "Nhân Viên", "Nội vụ", "Chuyên viên", "bỏ qua", "1", "/menu"]:
         await staff.say(answer)
-    assert not any("(thư ký)" in o or "(thủ trưởng)" in o for o in staff.options)
+    assert not any("(Thường trực Hội đồng)" in o or "(thủ trưởng đơn vị)" in o for o in staff.options)

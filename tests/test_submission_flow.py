@@ -91,7 +91,7 @@ async def test_whole_submission(app: App, clock: Clock) -> None:
     await chat.say("/cuatoi")
     assert "SK-2026-0001" in chat.options[0]
     await chat.press("SK-2026-0001")
-    assert "Trạng thái: Đã nộp, chờ thẩm định" in chat.text
+    assert "Trạng thái: Đã nộp, chờ tiếp nhận hồ sơ" in chat.text
     assert "Ứng dụng mã QR" in chat.text
 
 

@@ -201,7 +201,7 @@ async def test_anonymous_suggestion_is_answered_through_the_identity(app: App, c
     notice = to_sender[0]
     assert notice.identity_id == identity.id and notice.person_id is None
     assert notice.kind == "suggestion_anon" and code not in notice.key
-    assert "triển khai trong quý II" in notice.text and "Thường trực Hội đồng sáng kiến" in notice.text
+    assert "triển khai trong quý II" in notice.text and "Thường trực Hội đồng" in notice.text
 
     # The sender finds it among their own and can rate it; nobody else can open it.
     await sender.say("/hienke")
@@ -231,7 +231,7 @@ async def test_close_hide_return_and_convert(app: App, clock: Clock) -> None:
     await secretary.press("Phòng Nội vụ")
     await head.say("/xulyhienke")
     await head.press(first)
-    await head.press("Trả lại thường trực")
+    await head.press("Trả lại Thường trực Hội đồng")
     await head.say("Không thuộc lĩnh vực của phòng.")
     assert f"Đã trả lại hiến kế {first}" in head.text
     secretary_id = await person_id(app, "Lê Thị Thư")
@@ -361,7 +361,7 @@ async def test_idea_bank_lists_and_searches_without_diacritics(app: App, clock: 
 
     async with app.database.unit_of_work() as store:
         items = await public_suggestions(store, app.config, "CHỨNG THƯ")
-    assert [(i.code, i.answered_by) for i in items] == [(published, "Thường trực Hội đồng sáng kiến")]
+    assert [(i.code, i.answered_by) for i in items] == [(published, "Thường trực Hội đồng")]
 
     # Hidden content leaves the bank.
     await secretary.say("/xulyhienke")

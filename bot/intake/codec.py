@@ -12,7 +12,7 @@ from handlers.types import Document, Option, Reply
 def reply_to_json(reply: Reply) -> str:
     data: dict[str, Any] = {"text": reply.text}
     if reply.options:
-        data["options"] = [[o.value, o.label] for o in reply.options]
+        data["options"] = [[o.value, o.label, o.key] if o.key else [o.value, o.label] for o in reply.options]
     if reply.request_contact:
         data["request_contact"] = reply.request_contact
     if reply.document is not None:
@@ -32,7 +32,7 @@ def reply_from_json(payload: str) -> Reply:
         document = Document(
             d["file_name"], base64.b64decode(d["content"]), d.get("mime_type") or "application/octet-stream"
         )
-    options = tuple(Option(value, label) for value, label in data.get("options", []))
+    options = tuple(Option(*fields) for fields in data.get("options", []))
     return Reply(
         text=data.get("text", ""),
         options=options,

@@ -19,7 +19,7 @@ from handlers.flows.review_documents import M02, deliver
 from handlers.flows.review_results import is_reviewed, rules_for
 from handlers.flows.review_rules import conflict
 from handlers.flows.review_store import ScoreSheet
-from handlers.flows.submission import SUBMISSION_FORM, SubmissionFlow
+from handlers.flows.submission import SubmissionFlow
 from handlers.forms import Draft, Form, FormFlow, Step
 from handlers.parsing import ParseError, require_text
 from handlers.results import Criterion, Rules, diverges, parse_points, sheet_total, show_points, spread
@@ -335,7 +335,7 @@ class CouncilFlow:
         rules = await rules_for(ctx.store, year)
         sheets = list(await ctx.store.score_sheets([initiative.id]))
         own = next((s for s in sheets if s.person_id == ctx.person.id), None)
-        summary = self.submission.summary_text(ctx, initiative.data).replace(SUBMISSION_FORM.summary_title, "", 1)
+        summary = self.submission.dossier_text(ctx, initiative.data)
         lines = [T.COUNCIL_DOSSIER.format(receipt=initiative.receipt_no, title=initiative.title), summary.strip(), ""]
         flags = await flag_lines(ctx.store, initiative)
         if flags:

@@ -47,13 +47,14 @@ class MenuFlow:
             Option(f"{RESUME_PREFIX}{d.id}", C.MENU_CONTINUE.format(title=d.title or C.UNTITLED))
             for d in await self._drafts(ctx)
         ]
+        # Drafts come last: starting or finishing one never renumbers the entries a user has learnt.
         return [
-            *resume,
             Option(NEW, C.MENU_NEW),
             Option(MINE, C.MENU_MINE),
             *[option for extra in self.extras for option in await extra.menu_options(ctx)],
             Option(PROFILE, C.MENU_PROFILE),
             Option(HELP, C.MENU_HELP),
+            *resume,
         ]
 
     async def start(self, ctx: Context, intro: str | None = None) -> None:

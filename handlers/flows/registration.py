@@ -66,6 +66,7 @@ class RegistrationFlow(FormFlow):
     """The unit list comes from the database, so the form is built per event."""
 
     name = "register"
+    keeps_answers_in_conversation = True
 
     def __init__(self) -> None:
         self.form = registration_form([])
@@ -122,7 +123,7 @@ class RegistrationFlow(FormFlow):
                 ctx.person.id, full_name=draft["full_name"], unit_id=unit_id, position=draft["position"], phone=phone
             )
             ctx.person = person
-            ctx.say(T.DONE.format(name=person.full_name))
+            ctx.say(T.UPDATED.format(name=person.full_name))
             return True
         # A typed phone is contact data only: matching a seeded record proves nothing (handlers/flows/identity.py).
         person = await ctx.store.create_person(draft["full_name"], unit_id, draft["position"], phone)

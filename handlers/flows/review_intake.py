@@ -141,7 +141,7 @@ class IntakeFlow:
         flags = await flag_lines(ctx.store, initiative)
         if flags:
             lines += ["", *flags]
-        summary = self.submission.summary_text(ctx, initiative.data).replace(SUBMISSION_FORM.summary_title, "", 1)
+        summary = self.submission.dossier_text(ctx, initiative.data)
         return "\n".join(lines) + "\n\n" + summary.strip()
 
     def _actions(self, initiative: Initiative) -> list[Option]:

@@ -14,6 +14,7 @@ from handlers.domain import Initiative, LatePolicy, Round, Sector, Status, recei
 from handlers.duplicates import NOTE_FIELD, caution_text
 from handlers.forms import EDIT, SUBMIT, YES, Draft, Form, FormFlow, Group, Step
 from handlers.parsing import (
+    ParseError,
     format_date,
     format_money,
     format_percent,
@@ -23,6 +24,7 @@ from handlers.parsing import (
     parse_percent_list,
     parse_person_name,
     parse_phone,
+    recent_example,
     require_text,
 )
 from handlers.rounds import ensure_default_campaign, pick_round
@@ -54,7 +56,11 @@ def _birth(text: str, ctx: Context, draft: Draft) -> str:
 
 
 def _first_applied(text: str, ctx: Context, draft: Draft) -> str:
-    return parse_date(text, today=ctx.today).isoformat()
+    # An initiative is recognised only once applied or trial-applied: a date ahead of today cannot be right.
+    applied = parse_date(text, today=ctx.today, latest=ctx.today + timedelta(days=3650))
+    if applied > ctx.today:
+        raise ParseError(T.FIRST_APPLIED_FUTURE.format(date=format_date(applied), today=format_date(ctx.today)))
+    return applied.isoformat()
 
 
 def _phone(text: str, ctx: Context, draft: Draft) -> str:
@@ -122,6 +128,10 @@ def _shares_prompt(ctx: Context, draft: Draft) -> str:
     return T.P_SHARES.format(authors=listing, example=example)
 
 
+def _first_applied_prompt(ctx: Context, draft: Draft) -> str:
+    return T.P_FIRST_APPLIED.format(example=recent_example(ctx.today))
+
+
 def _attachments_prompt(ctx: Context, draft: Draft) -> str:
     return T.P_ATTACHMENTS.format(limit=size_text(ctx.config.max_attachment_bytes))
 
@@ -133,8 +143,6 @@ def _recipient_options(ctx: Context, draft: Draft) -> list[Option]:
 
 def _first_applied_warning(value: str, ctx: Context, draft: Draft) -> str | None:
     applied = date.fromisoformat(value)
-    if applied > ctx.today:
-        return T.WARN_FIRST_APPLIED_FUTURE.format(date=format_date(applied))
     if applied < ctx.today - timedelta(days=365):
         return T.WARN_FIRST_APPLIED_OLD.format(date=format_date(applied))
     return None
@@ -176,8 +184,23 @@ SUBMISSION_FORM = Form(
             options=_recipient_options,
             from_option=lambda option, ctx, draft: option.label,
         ),
-        Step("author_birth_date", T.L_AUTHOR_BIRTH, _birth_prompt, T.H_AUTHOR_BIRTH, parse=_birth, show=_show_date),
-        Step("author_qualification", T.L_AUTHOR_QUAL, T.P_AUTHOR_QUAL, T.H_AUTHOR_QUAL, parse=_text(SHORT)),
+        Step(
+            "author_birth_date",
+            T.L_AUTHOR_BIRTH,
+            _birth_prompt,
+            T.H_AUTHOR_BIRTH,
+            parse=_birth,
+            show=_show_date,
+            reader_label=T.R_AUTHOR_BIRTH,
+        ),
+        Step(
+            "author_qualification",
+            T.L_AUTHOR_QUAL,
+            T.P_AUTHOR_QUAL,
+            T.H_AUTHOR_QUAL,
+            parse=_text(SHORT),
+            reader_label=T.R_AUTHOR_QUAL,
+        ),
         Group(
             "coauthors",
             T.L_COAUTHORS,
@@ -231,7 +254,7 @@ SUBMISSION_FORM = Form(
         Step(
             "first_applied",
             T.L_FIRST_APPLIED,
-            T.P_FIRST_APPLIED,
+            _first_applied_prompt,
             T.H_FIRST_APPLIED,
             parse=_first_applied,
             warn=_first_applied_warning,
@@ -297,6 +320,11 @@ SUBMISSION_FORM = Form(
 )
 
 
+def is_empty_draft(data: Draft) -> bool:
+    """A draft with no answer of the author's yet (only what registration filled in)."""
+    return not any(value not in (None, "", [], {}) for key, value in data.items() if key != "author")
+
+
 def new_draft(ctx: Context, unit_name: str) -> Draft:
     person = ctx.person
     assert person is not None
@@ -328,8 +356,33 @@ class SubmissionFlow(FormFlow):
         await ctx.store.save_initiative_data(ctx.conversation.state["initiative_id"], draft, ctx.now)
 
     async def start(self, ctx: Context, initiative: Initiative, intro: str) -> None:
+        await self._drop_empty_drafts(ctx, keep=initiative.id)
         await self.begin(ctx, dict(initiative.data), intro=intro)
         ctx.conversation.state["initiative_id"] = initiative.id
+
+    async def _drop_empty_drafts(self, ctx: Context, keep: int) -> None:
+        """Drafts left with no answer (opened, then left) are not kept: they would only clutter the menu."""
+        if ctx.person is None:
+            return
+        for other in await ctx.store.initiatives_of(ctx.person.id):
+            if other.id != keep and other.status == Status.DRAFT and is_empty_draft(other.data):
+                await ctx.store.delete_draft(other.id)
+
+    async def on_cancel(self, ctx: Context, draft: Draft) -> None:
+        if is_empty_draft(draft):
+            await ctx.store.delete_draft(ctx.conversation.state["initiative_id"])
+            ctx.say(T.CANCELLED_EMPTY)
+            return
+        await super().on_cancel(ctx, draft)
+
+    def dossier_text(self, ctx: Context, data: Draft) -> str:
+        """The application as the secretariat and the council read it: the main author named, every label
+        about the author rather than addressed to them."""
+        author = data.get("author") or {}
+        main = T.DOSSIER_MAIN_AUTHOR.format(
+            name=author.get("full_name", ""), position=author.get("position", ""), workplace=author.get("workplace", "")
+        )
+        return self._answers_text([main], data, for_reader=True)
 
     async def caution(self, ctx: Context, draft: Draft) -> str | None:
         """Near copies of initiatives on file (every year, every unit, imported older ones), before filing."""

@@ -16,7 +16,7 @@ CAUTION_ROW = "{i}. {reference} «{title}» — {unit}, năm {year}{legacy} — 
 CAUTION_PASSAGE = "Ví dụ đoạn giống trong đơn của Anh/Chị: «{text}»"
 CAUTION_END = (
     "Sáng kiến trùng lặp hoặc sao chép sẽ không được công nhận. Anh/Chị có thể quay lại sửa đơn, hoặc vẫn nộp "
-    "kèm giải thích ngắn gọn điểm khác biệt (thư ký và hội đồng sẽ đọc giải thích này)."
+    "kèm giải thích ngắn gọn điểm khác biệt (Thường trực Hội đồng và các thành viên Hội đồng sẽ đọc giải thích này)."
 )
 PROCEED = "Vẫn nộp, giải thích điểm khác biệt"
 L_DIFFERENCE = "Điểm khác biệt so với sáng kiến đã có"

@@ -2,25 +2,26 @@
 
 SHARE_CONTACT = "📱 Chia sẻ số điện thoại của tôi"
 PHONE_HINT = (
-    "Nếu Anh/Chị đã được đơn vị đăng ký sẵn (thủ trưởng, thư ký, thành viên hội đồng…): trên Telegram bấm nút "
-    "«Chia sẻ số điện thoại của tôi»; trên kênh khác, nhập mã mời do thư ký hội đồng hoặc thủ trưởng cấp."
+    "Nếu Anh/Chị đã được đơn vị đăng ký sẵn (thủ trưởng đơn vị, Thường trực Hội đồng, thành viên Hội đồng…): "
+    "trên Telegram chọn «Chia sẻ số điện thoại của tôi»; trên kênh khác, nhập mã mời do Thường trực Hội đồng "
+    "hoặc thủ trưởng đơn vị cấp."
 )
 AFTER_REGISTRATION = (
-    "Nếu Anh/Chị đã được đơn vị đăng ký sẵn với vai trò (thủ trưởng, thư ký, hội đồng…), số điện thoại gõ tay "
-    "chưa đủ để nhận vai trò đó. Gõ /xacminh để xem cách xác minh."
+    "Nếu Anh/Chị đã được đơn vị đăng ký sẵn với vai trò (thủ trưởng đơn vị, Thường trực Hội đồng, thành viên "
+    "Hội đồng…), số điện thoại gõ tay chưa đủ để nhận vai trò đó. Gõ /xacminh để xem cách xác minh."
 )
 VERIFY_HOW = (
     "Cách xác minh Anh/Chị là người đã được đơn vị đăng ký sẵn:\n"
-    "• Trên Telegram: bấm nút «Chia sẻ số điện thoại của tôi» bên dưới (số phải trùng với số đơn vị đã khai).\n"
-    "• Trên Zalo hoặc kênh khác: xin mã mời từ thư ký hội đồng hoặc thủ trưởng đơn vị, rồi gõ: /start <mã mời>."
+    "• Trên Telegram: chọn «Chia sẻ số điện thoại của tôi» bên dưới (số phải trùng với số đơn vị đã khai).\n"
+    "• Trên Zalo hoặc kênh khác: xin mã mời từ Thường trực Hội đồng hoặc thủ trưởng đơn vị, rồi gõ: /start <mã mời>."
 )
 CONTACT_NOT_YOURS = (
-    "Số điện thoại vừa gửi không phải của chính tài khoản này. Vui lòng bấm nút «Chia sẻ số điện thoại của tôi» "
+    "Số điện thoại vừa gửi không phải của chính tài khoản này. Vui lòng chọn «Chia sẻ số điện thoại của tôi» "
     "thay vì gửi danh bạ của người khác."
 )
 CONTACT_NO_RECORD = (
     "Không có hồ sơ đăng ký sẵn nào đang chờ với số điện thoại này. Nếu đơn vị đã đăng ký cho Anh/Chị, "
-    "vui lòng xin mã mời từ thư ký hội đồng hoặc thủ trưởng đơn vị."
+    "vui lòng xin mã mời từ Thường trực Hội đồng hoặc thủ trưởng đơn vị."
 )
 CLAIMED = "Đã xác minh. Chào Anh/Chị {name}. Vai trò trong hệ thống: {roles}."
 CLAIM_HAS_OWN_DATA = (
@@ -52,4 +53,4 @@ APPROVE_USAGE = (
 APPROVE_NO_NEW = "Không có tài khoản mới mang mã số {id}."
 APPROVE_SAME = "Tài khoản mới và hồ sơ đăng ký sẵn là một."
 APPROVED = "Đã xác nhận: các tài khoản của {new} nay thuộc hồ sơ {name} (vai trò: {roles})."
-APPROVED_NOTICE = "Thư ký hội đồng đã xác nhận Anh/Chị là {name}. Vai trò trong hệ thống: {roles}."
+APPROVED_NOTICE = "Thường trực Hội đồng đã xác nhận Anh/Chị là {name}. Vai trò trong hệ thống: {roles}."

@@ -6,7 +6,7 @@ filled with ``str.format``; numbers arrive already formatted the Vietnamese way 
 
 # Free text (require_text)
 EMPTY = (
-    "Anh/Chị chưa nhập nội dung (tin nhắn trống hoặc chỉ có dấu cách). "
+    "Anh/Chị chưa nhập nội dung (tin nhắn trống, hoặc chỉ có dấu cách, dấu câu hay biểu tượng cảm xúc). "
     "Anh/Chị vui lòng gõ câu trả lời bằng chữ rồi gửi lại."
 )
 TOO_LONG = (
@@ -15,23 +15,26 @@ TOO_LONG = (
 )
 TOO_SHORT = (
     "Nội dung quá ngắn (cần ít nhất {min_len} ký tự). "
-    "Anh/Chị vui lòng viết đầy đủ hơn, ví dụ: một câu nêu rõ việc gì, làm ở đâu, để làm gì."
+    "Anh/Chị vui lòng viết đầy đủ hơn, ví dụ thêm một câu giải thích cụ thể, rồi gửi lại."
 )
+
 NO_EMOJI = "Mục này không dùng biểu tượng cảm xúc (emoji). Anh/Chị chỉ nhập chữ, ví dụ: Nguyễn Văn An."
 
 # Person names
 NAME_NO_LETTER = "Họ tên phải có chữ cái. Anh/Chị nhập họ và tên đầy đủ, ví dụ: Nguyễn Văn An."
 NAME_HAS_DIGIT = "Họ tên không được có chữ số. Anh/Chị nhập họ và tên đầy đủ, ví dụ: Nguyễn Văn An."
+NAME_ONE_WORD = "Anh/Chị nhập họ và tên đầy đủ (ít nhất hai chữ: họ và tên), ví dụ: Nguyễn Văn An."
 
 # Dates
-DATE_FORMAT = "Ngày chưa đúng định dạng. Anh/Chị nhập theo dạng ngày/tháng/năm, ví dụ: 20/04/2025."
+# {example} is a date that is itself a good answer (a recent one, or a birth date for birth dates).
+DATE_FORMAT = "Ngày chưa đúng định dạng. Anh/Chị nhập theo dạng ngày/tháng/năm, ví dụ: {example}."
 DATE_IMPOSSIBLE = (
     "Ngày {text} không tồn tại (ví dụ tháng 2 không có ngày 30, một năm chỉ có 12 tháng). "
-    "Anh/Chị nhập ngày trước, tháng sau, năm cuối, ví dụ: 20/04/2025."
+    "Anh/Chị nhập ngày trước, tháng sau, năm cuối, ví dụ: {example}."
 )
 DATE_OUT_OF_RANGE = (
     "Ngày {text} nằm ngoài khoảng cho phép (từ năm {min_year} đến {max_date}). "
-    "Anh/Chị kiểm tra lại năm, ví dụ: 20/04/2025."
+    "Anh/Chị kiểm tra lại năm, ví dụ: {example}."
 )
 BIRTH_DATE_RANGE = (
     "Ngày sinh {text} chưa hợp lý: tuổi phải từ {min_age} đến {max_age}. "

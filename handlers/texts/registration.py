@@ -13,7 +13,7 @@ H_NAME = "Ghi họ tên như trên giấy tờ tùy thân, có dấu tiếng Vi�
 P_UNIT = "Anh/Chị công tác ở đơn vị nào? Chọn trong danh sách, hoặc gõ vài chữ trong tên đơn vị."
 H_UNIT = (
     "Chọn cơ quan, đơn vị (trường học, phòng, ban, UBND xã/phường…) nơi Anh/Chị đang làm việc. "
-    "Có thể gõ một phần tên, ví dụ «Quang Trung». Nếu không thấy đơn vị của mình, vui lòng báo thư ký hội đồng."
+    "Có thể gõ một phần tên, ví dụ «Quang Trung». Nếu không thấy đơn vị của mình, vui lòng báo Thường trực Hội đồng."
 )
 UNIT_NOT_FOUND = (
     "Không tìm thấy đơn vị «{text}» trong danh sách. Anh/Chị chọn một đơn vị bên dưới, hoặc gõ chính xác hơn."
@@ -25,7 +25,7 @@ NO_UNITS = (
 P_POSITION = "Chức danh, chức vụ của Anh/Chị? Ví dụ: Chuyên viên, Giáo viên, Phó Hiệu trưởng."
 H_POSITION = "Ghi chức vụ hoặc chức danh nghề nghiệp hiện tại, ví dụ «Chuyên viên Phòng Nội vụ» hoặc «Giáo viên»."
 P_PHONE = (
-    "Số điện thoại của Anh/Chị (không bắt buộc — giúp thư ký liên hệ khi cần)? Ví dụ: 0912 345 678. "
+    "Số điện thoại của Anh/Chị (không bắt buộc — giúp Thường trực Hội đồng liên hệ khi cần)? Ví dụ: 0912 345 678. "
     "Nếu không muốn cung cấp, chọn «Bỏ qua»."
 )
 H_PHONE = "Số di động hoặc cố định 10 chữ số, ví dụ 0912345678 hoặc +84 912 345 678."
@@ -34,6 +34,8 @@ L_UNIT = "Đơn vị"
 L_POSITION = "Chức danh"
 L_PHONE = "Số điện thoại"
 DONE = "Đăng ký xong. Cảm ơn {name}!"
+UPDATED = "Đã lưu thông tin mới. Cảm ơn {name}!"
+EDIT_INTRO = "Anh/Chị xem lại thông tin và chọn mục cần sửa."
 DONE_LINKED = "Đăng ký xong. Hệ thống đã nhận ra Anh/Chị trong danh sách của đơn vị ({roles})."
 PROFILE = (
     "Thông tin của Anh/Chị:\n• Mã số: {id}\n• Họ và tên: {name}\n• Đơn vị: {unit}\n• Chức danh: {position}\n"
@@ -42,7 +44,7 @@ PROFILE = (
 ROLE_LABELS = {
     "staff": "cán bộ",
     "unit_head": "thủ trưởng đơn vị",
-    "secretariat": "thư ký hội đồng",
-    "council": "thành viên hội đồng",
+    "secretariat": "Thường trực Hội đồng",
+    "council": "thành viên Hội đồng",
     "admin": "quản trị",
 }

@@ -44,7 +44,7 @@ LIST_DUE_SECRETARIAT = (
 )
 
 HEAD_UNREACHABLE = (
-    "⚠️ Không gửi được nhắc hạn tới thủ trưởng {name} (đơn vị {unit}): người dùng đã chặn bot hoặc chưa từng "
+    "⚠️ Không gửi được nhắc hạn tới thủ trưởng đơn vị {name} ({unit}): người dùng đã chặn bot hoặc chưa từng "
     "nhắn cho bot. Anh/Chị vui lòng báo trực tiếp cho đơn vị."
 )
 
@@ -89,7 +89,7 @@ CAMPAIGN_LINE = "Năm {year} — nhắc trước hạn {days} ngày, lúc {time}
 ROUND_LINE = "  • [mã {id}] {name}: {sectors}, hạn {deadline} ({state})"
 NO_CAMPAIGNS = "Chưa có đợt xét nào. Gõ /taodot <năm> để tạo."
 CAMPAIGN_HELP = (
-    "Lệnh cho thường trực hội đồng:\n"
+    "Lệnh cho Thường trực Hội đồng:\n"
     "/taodot <năm> — tạo đợt xét năm mới theo lịch năm trước (hoặc lịch mặc định)\n"
     "/doihan <mã đợt> <ngày> — dời hạn nộp, ví dụ /doihan 3 30/04/2027\n"
     "/dongdot <mã đợt> — đóng đợt sớm; /modot <mã đợt> — mở lại\n"

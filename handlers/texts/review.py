@@ -115,9 +115,9 @@ STATE_OPEN = "đang chấm điểm"
 STATE_CLOSED = "đã khóa chấm điểm, chờ công bố"
 STATE_PUBLISHED = "đã công bố kết quả"
 COUNCIL_USAGE = (
-    "Lệnh cho thư ký hội đồng:\n"
+    "Lệnh cho Thường trực Hội đồng:\n"
     "/hoidong <mã đợt> — thành viên, phân công, tiến độ chấm\n"
-    "/hoidong <mã đợt> them <mã người> [lĩnh vực, …] — thêm thành viên (người có vai trò hội đồng)\n"
+    "/hoidong <mã đợt> them <mã người> [lĩnh vực, …] — thêm thành viên (người có vai trò Hội đồng)\n"
     "/hoidong <mã đợt> bo <mã người> — bỏ thành viên chưa được phân công\n"
     "/phancong <mã đợt> — tự động phân công mỗi hồ sơ cho đủ số thành viên\n"
     "/phancong <số biên nhận> <mã người> … — phân công thêm; /phancong <số biên nhận> bo <mã người> — gỡ\n"
@@ -126,10 +126,10 @@ COUNCIL_USAGE = (
     "/quydinh [năm] — tiêu chí, thang điểm, xếp loại"
 )
 ROUND_VIEW_TITLE = "🏛 {name} năm {year} (mã {id})"
-MEMBERS_TITLE = "Thành viên hội đồng ({n}):"
+MEMBERS_TITLE = "Thành viên Hội đồng ({n}):"
 MEMBER_ROW = "• [{id}] {name} — lĩnh vực: {fields} — đang chấm {load} hồ sơ"
 NO_MEMBERS = "(chưa có thành viên)"
-CANDIDATES = "Người có vai trò hội đồng chưa tham gia đợt này: {people}"
+CANDIDATES = "Người có vai trò Hội đồng chưa tham gia đợt này: {people}"
 ACCEPTED_TITLE = "Hồ sơ hợp lệ ({n}; mỗi hồ sơ cần {members} phiếu chấm):"
 ACCEPTED_ROW = "• {receipt} «{title}» — phân công {assigned}, đã chấm {scored}{flag}. {due}"
 DIVERGENT_FLAG = " ⚠️ chênh lệch {spread} điểm"
@@ -138,20 +138,20 @@ ROUND_VIEW_HELP = (
     "Khóa chấm điểm: /dongcham {id}. Xem kết quả: /ketqua {id}."
 )
 NOT_COUNCIL = (
-    "{name} (mã {id}) chưa có vai trò thành viên hội đồng. Quản trị viên cấp quyền bằng /capquyen {id} hoidong."
+    "{name} (mã {id}) chưa có vai trò thành viên Hội đồng. Quản trị viên cấp quyền bằng /capquyen {id} hoidong."
 )
 UNKNOWN_FIELDS = "Không nhận ra lĩnh vực: {words}. Các lĩnh vực: {fields}."
-SEATED = "Đã đưa {name} vào hội đồng {round} năm {year} (lĩnh vực: {fields})."
-UNSEAT_ASSIGNED = "{name} đang được phân công {n} hồ sơ trong đợt này; gỡ phân công trước khi bỏ khỏi hội đồng."
-UNSEATED = "Đã bỏ {name} khỏi hội đồng {round}."
-NOT_SEATED = "{name} không có trong hội đồng {round}."
+SEATED = "Đã đưa {name} vào Hội đồng {round} năm {year} (lĩnh vực: {fields})."
+UNSEAT_ASSIGNED = "{name} đang được phân công {n} hồ sơ trong đợt này; gỡ phân công trước khi bỏ khỏi Hội đồng."
+UNSEATED = "Đã bỏ {name} khỏi Hội đồng {round}."
+NOT_SEATED = "{name} không có trong Hội đồng {round}."
 ASSIGN_USAGE = (
     "Cách dùng: /phancong <mã đợt> (tự động), /phancong <số biên nhận> <mã người> … (phân công thêm) "
     "hoặc /phancong <số biên nhận> bo <mã người> (gỡ)."
 )
 NOT_ACCEPTED = "Hồ sơ {receipt} chưa được tiếp nhận (hoặc đã có kết quả) nên không phân công chấm được."
 SCORING_NOT_OPEN = "Việc chấm điểm của đợt này đã khóa hoặc đã công bố kết quả."
-NOT_IN_COUNCIL = "{name} (mã {id}) chưa có trong hội đồng của đợt này. Thêm bằng /hoidong <mã đợt> them {id}."
+NOT_IN_COUNCIL = "{name} (mã {id}) chưa có trong Hội đồng của đợt này. Thêm bằng /hoidong <mã đợt> them {id}."
 CONFLICT = (
     "Không thể phân công {name} chấm hồ sơ {receipt}: người này là tác giả hoặc đồng tác giả ({author}) của sáng kiến."
 )
@@ -160,10 +160,11 @@ ALREADY_ASSIGNED = "{name} đã được phân công chấm hồ sơ {receipt} t
 UNASSIGN_SCORED = "{name} đã gửi phiếu chấm hồ sơ {receipt} nên không gỡ phân công được."
 UNASSIGNED = "Đã gỡ phân công {name} khỏi hồ sơ {receipt}."
 NOT_ASSIGNED = "{name} không được phân công chấm hồ sơ {receipt}."
-NO_MEMBERS_TO_ASSIGN = "Đợt này chưa có thành viên hội đồng. Thêm bằng /hoidong {id} them <mã người>."
+NO_MEMBERS_TO_ASSIGN = "Đợt này chưa có thành viên Hội đồng. Thêm bằng /hoidong {id} them <mã người>."
 AUTO_ASSIGNED = "Đã phân công {n} lượt chấm cho {initiatives} hồ sơ (mỗi hồ sơ {members} thành viên)."
 AUTO_SHORT = (
-    "Chưa đủ thành viên không vướng quyền lợi cho: {receipts}. Anh/Chị thêm thành viên vào hội đồng rồi chạy lại."
+    "Chưa đủ thành viên không có xung đột lợi ích để chấm: {receipts}. "
+    "Anh/Chị thêm thành viên vào Hội đồng rồi chạy lại."
 )
 CLOSE_USAGE = "Cách dùng: /dongcham <mã đợt>. Mã đợt xem bằng /hoidong."
 REOPEN_USAGE = "Cách dùng: /mocham <mã đợt>."
@@ -186,7 +187,7 @@ COUNCIL_CLOSED = "Đã đóng danh sách chấm điểm. Gõ /chamdiem để m�
 COUNCIL_HELP = (
     "Chọn một hồ sơ để đọc toàn bộ đơn, rồi «Chấm điểm»: Anh/Chị cho điểm từng tiêu chí trong khung điểm và "
     "viết nhận xét. Anh/Chị chỉ thấy điểm của các thành viên khác sau khi đã gửi phiếu của mình, và có thể sửa "
-    "phiếu cho đến khi thư ký khóa chấm điểm."
+    "phiếu cho đến khi Thường trực Hội đồng khóa chấm điểm."
 )
 COUNCIL_DOSSIER = "📄 Hồ sơ {receipt}: {title}"
 YOUR_SHEET_NONE = "Anh/Chị chưa gửi phiếu chấm hồ sơ này."
@@ -200,7 +201,9 @@ OWN_INITIATIVE = "Anh/Chị là tác giả hoặc đồng tác giả của sáng
 SCORING_CLOSED_FOR_YOU = "Việc chấm điểm đợt này đã khóa; phiếu chấm không sửa được nữa."
 L_CRITERION = "{label} (0–{max})"
 P_CRITERION = "Tiêu chí {i}/{n}: {label}. Anh/Chị cho bao nhiêu điểm (từ 0 đến {max})?"
-H_CRITERION = "Nhập một con số từ 0 đến {max} cho tiêu chí «{label}», có thể lẻ 0,5 — ví dụ 25 hoặc 25,5."
+H_CRITERION = (
+    "Nhập một con số từ 0 đến {max} cho tiêu chí «{label}», có thể có một chữ số thập phân — ví dụ 25 hoặc 25,5."
+)
 L_COMMENT = "Nhận xét"
 P_COMMENT = "Nhận xét của Anh/Chị về sáng kiến (điểm mạnh, hạn chế, đề nghị):"
 H_COMMENT = "Nhận xét ngắn gọn, cụ thể, giải thích cho số điểm đã cho. Ít nhất 5 ký tự."
@@ -259,7 +262,7 @@ REASON_BELOW_MINIMUM = "điểm tiêu chí «{criterion}» dưới mức tối t
 REASON_BELOW_CERTIFICATE = "điểm trung bình dưới {threshold} điểm"
 NOTE_INCOMPLETE = "Chưa đủ phiếu chấm"
 NOTE_BELOW_MINIMUM = "Tiêu chí «{criterion}» dưới mức tối thiểu"
-NOTE_SPILLED = "Đủ điểm loại {qualified} nhưng đã đủ số lượng"
+NOTE_SPILLED = "Đủ điểm loại {qualified} nhưng đợt đã đủ số sáng kiến loại {qualified}"
 
 # --- rules (/quydinh) -------------------------------------------------------------------------------------------
 RULES_SHOW = "Tiêu chí chấm điểm và xếp loại năm {year}:"
@@ -333,9 +336,9 @@ CHANNEL_POST_LINK = "Xem thêm: {url}"
 
 # --- help by role (/thuky) -------------------------------------------------------------------------------------
 HELP_SECRETARIAT = (
-    "THƯ KÝ HỘI ĐỒNG\n"
+    "THƯỜNG TRỰC HỘI ĐỒNG\n"
     "Hồ sơ: /hoso — hồ sơ chờ kiểm tra (tiếp nhận, yêu cầu bổ sung, không tiếp nhận)\n"
-    + COUNCIL_USAGE.replace("Lệnh cho thư ký hội đồng:\n", "")
+    + COUNCIL_USAGE.replace("Lệnh cho Thường trực Hội đồng:\n", "")
     + "\nĐợt xét và nhắc hạn:\n"
     "/chiendich — các năm, các đợt và mã đợt\n"
     "/taodot <năm> — tạo đợt xét năm mới theo kế hoạch năm trước\n"

@@ -4,7 +4,7 @@ from handlers.domain import Status
 
 STATUS_LABELS: dict[Status, str] = {
     Status.DRAFT: "Bản nháp",
-    Status.SUBMITTED: "Đã nộp, chờ thẩm định",
+    Status.SUBMITTED: "Đã nộp, chờ tiếp nhận hồ sơ",
     Status.ACCEPTED: "Hồ sơ hợp lệ, đang chấm điểm",
     Status.AMEND_REQUESTED: "Cần bổ sung, sửa đổi",
     Status.REFUSED: "Không tiếp nhận",

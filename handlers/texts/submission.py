@@ -12,6 +12,11 @@ SUBMIT = "Nộp đơn"
 L_RECIPIENT = "Kính gửi"
 L_AUTHOR_BIRTH = "Ngày sinh của Anh/Chị"
 L_AUTHOR_QUAL = "Trình độ chuyên môn của Anh/Chị"
+# The same fields in the dossier view of the secretariat and the council.
+R_AUTHOR_BIRTH = "Ngày sinh của tác giả chính"
+R_AUTHOR_QUAL = "Trình độ chuyên môn của tác giả chính"
+DOSSIER_MAIN_AUTHOR = "• Tác giả chính: {name} — {position}, {workplace}"
+CANCELLED_EMPTY = "Đã dừng. Đơn chưa có câu trả lời nào nên không lưu bản nháp; gõ /moi khi muốn bắt đầu."
 L_COAUTHORS = "Đồng tác giả"
 L_SHARES = "Tỷ lệ đóng góp"
 L_TITLE = "Tên sáng kiến"
@@ -104,18 +109,19 @@ TYPE_TECHNICAL = "Giải pháp kỹ thuật"
 TYPE_MANAGEMENT = "Giải pháp quản lý"
 TYPE_OPERATIONAL = "Giải pháp tác nghiệp"
 TYPE_TECH_APPLICATION = "Giải pháp ứng dụng tiến bộ kỹ thuật"
-P_FIRST_APPLIED = "Ngày sáng kiến được áp dụng lần đầu hoặc áp dụng thử? Ví dụ: 05/09/2025"
+P_FIRST_APPLIED = "Ngày sáng kiến được áp dụng lần đầu hoặc áp dụng thử? Ví dụ: {example}"
 H_FIRST_APPLIED = (
-    "Ngày đầu tiên giải pháp được đưa vào sử dụng thật hoặc dùng thử tại đơn vị. Đơn phải nộp trong vòng "
-    "1 năm kể từ ngày này. Ví dụ: 05/09/2025."
+    "Ngày đầu tiên giải pháp được đưa vào sử dụng thật hoặc dùng thử tại đơn vị: một ngày đã qua, vì sáng kiến "
+    "phải được áp dụng trước khi xin công nhận. Đơn nên nộp trong vòng 1 năm kể từ ngày này."
 )
 WARN_FIRST_APPLIED_OLD = (
     "Ngày áp dụng lần đầu {date} đã quá 1 năm. Theo Điều lệ Sáng kiến, đơn cần nộp trong vòng 1 năm kể từ "
-    "ngày áp dụng lần đầu, nên hội đồng có thể không xét. Anh/Chị vẫn giữ ngày này?"
+    "ngày áp dụng lần đầu, nên Hội đồng có thể không xét. Anh/Chị vẫn giữ ngày này?"
 )
-WARN_FIRST_APPLIED_FUTURE = (
-    "Ngày {date} nằm trong tương lai. Sáng kiến cần đã được áp dụng hoặc áp dụng thử trước khi nộp đơn. "
-    "Anh/Chị vẫn giữ ngày này?"
+FIRST_APPLIED_FUTURE = (
+    "Ngày {date} nằm trong tương lai (hôm nay là {today}). Sáng kiến phải đã được áp dụng hoặc áp dụng thử "
+    "trước khi nộp đơn. Anh/Chị nhập ngày đã áp dụng; nếu chưa áp dụng, Anh/Chị gõ /huy để lưu nháp và "
+    "nộp sau khi áp dụng."
 )
 P_CURRENT_STATE = (
     "Mô tả bản chất sáng kiến (1/3): tình trạng đã biết trước khi có sáng kiến và những hạn chế, nhược điểm?"
@@ -143,7 +149,7 @@ P_CONFIDENTIAL = (
 )
 H_CONFIDENTIAL = (
     "Ghi những chi tiết không được công khai, ví dụ mã nguồn, số liệu nội bộ, thông tin cá nhân. "
-    "Phần này chỉ hội đồng xem; không xuất hiện trong danh sách công khai."
+    "Phần này chỉ Hội đồng xem; không xuất hiện trong danh sách công khai."
 )
 P_SECRECY = "Sáng kiến có thuộc bí mật nhà nước hoặc bí mật kinh doanh không?"
 H_SECRECY = (
@@ -226,7 +232,7 @@ LATE_REFUSED = (
 )
 NO_ROUND = (
     "Hiện chưa có đợt xét sáng kiến nào đang mở cho lĩnh vực của đơn vị Anh/Chị. Bản nháp vẫn được lưu; "
-    "thư ký hội đồng sẽ thông báo khi mở đợt mới."
+    "Thường trực Hội đồng sẽ thông báo khi mở đợt mới."
 )
 COAUTHOR_NOTICE = (
     "Anh/Chị được ghi là đồng tác giả của sáng kiến «{title}» (số biên nhận {receipt}) do {author} nộp ngày {date}."

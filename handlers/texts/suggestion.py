@@ -22,13 +22,13 @@ INTRO = (
 )
 SUMMARY_TITLE = "HIẾN KẾ CỦA ANH/CHỊ\nAnh/Chị kiểm tra lại trước khi gửi:"
 SUBMIT = "Gửi hiến kế"
-DISCARD = "Huỷ, không gửi"
+DISCARD = "Hủy, không gửi"
 CANCELLED = "Đã dừng. Hiến kế chưa được gửi."
 
 L_TOPIC = "Chủ đề"
 P_TOPIC = "Hiến kế của Anh/Chị thuộc chủ đề nào?"
 H_TOPIC = "Chọn chủ đề gần nhất với nội dung; nếu không có chủ đề phù hợp, chọn «Khác»."
-TOPIC_NOT_FOUND = "Không có chủ đề «{text}». Anh/Chị vui lòng chọn một chủ đề trong danh sách (bấm nút hoặc gõ số)."
+TOPIC_NOT_FOUND = "Không có chủ đề «{text}». Anh/Chị vui lòng chọn một chủ đề trong danh sách (chọn hoặc gõ số thứ tự)."
 
 L_CONTENT = "Nội dung"
 P_CONTENT = (
@@ -48,7 +48,7 @@ P_FILES = (
 H_FILES = (
     "Gửi tệp như gửi tin nhắn bình thường. Với hiến kế ẩn danh, tên tệp được thay bằng tên chung, nhưng "
     "thông tin nằm bên trong tệp (tên tác giả trong thuộc tính Word, PDF; vị trí, thiết bị trong ảnh gốc) "
-    "không được xoá — nên gửi ảnh chụp màn hình thay cho tệp gốc."
+    "không được xóa — nên gửi ảnh chụp màn hình thay cho tệp gốc."
 )
 FILE_TOO_MANY = "Đã đủ {limit} tệp cho một hiến kế. Chọn «Xong, không gửi thêm» để sang bước sau."
 FILES_SHOW = "{n} tệp: {names}"
@@ -58,12 +58,12 @@ L_ANONYMOUS = "Hình thức gửi"
 P_ANONYMOUS = (
     "Anh/Chị muốn gửi kèm họ tên hay gửi ẩn danh?\n"
     "• Kèm họ tên: bộ phận xử lý biết Anh/Chị là người gửi.\n"
-    "• Ẩn danh: không ai xử lý hiến kế (thường trực, thủ trưởng đơn vị, quản trị) biết Anh/Chị là người gửi; "
+    "• Ẩn danh: không ai xử lý hiến kế (Thường trực Hội đồng, thủ trưởng đơn vị, quản trị) biết Anh/Chị là người gửi; "
     "câu trả lời vẫn được gửi đến Anh/Chị qua bot."
 )
 H_ANONYMOUS = (
     "Hiến kế ẩn danh không lưu tên, đơn vị hay tài khoản của Anh/Chị; mối liên hệ dùng để gửi câu trả lời "
-    "được mã hoá bằng khoá không nằm trong cơ sở dữ liệu. Lưu ý: nếu nội dung nêu tên mình hoặc chi tiết "
+    "được mã hóa bằng khóa không nằm trong cơ sở dữ liệu. Lưu ý: nếu nội dung nêu tên mình hoặc chi tiết "
     "chỉ Anh/Chị biết, người đọc vẫn có thể đoán ra người gửi."
 )
 OPT_NAMED = "Gửi kèm họ tên"
@@ -132,8 +132,8 @@ RATE_OPTIONS: tuple[str, ...] = (
 RATED = "Cảm ơn Anh/Chị đã đánh giá ({stars}/5)."
 CHANGED = "Hiến kế vừa được cập nhật. Mời Anh/Chị xem lại."
 RATE_NOT_ALLOWED = "Câu trả lời này đã được đánh giá, hoặc hiến kế chưa có câu trả lời."
-MINE_HELP = "Chọn một hiến kế để xem trạng thái và câu trả lời, hoặc «Gửi hiến kế mới». Gõ /huy để thoát."
-ANSWERED_BY_SECRETARIAT = "Thường trực Hội đồng sáng kiến"
+MINE_HELP = "Chọn một hiến kế để xem trạng thái và câu trả lời, hoặc «Gửi hiến kế mới». Gõ /huy để thóat."
+ANSWERED_BY_SECRETARIAT = "Thường trực Hội đồng"
 
 # --- handling (/xulyhienke) -------------------------------------------------------------------------
 DESK_TITLE = "Hiến kế đang mở ({n}). Chọn một để xử lý:"
@@ -162,18 +162,18 @@ A_ANSWER_CLARIFY = "Trả lời đề nghị làm rõ"
 A_CLOSE = "Đóng hiến kế (nêu lý do)"
 A_HIDE = "Ẩn nội dung"
 A_UNHIDE = "Bỏ ẩn nội dung"
-A_RETURN = "Trả lại thường trực"
+A_RETURN = "Trả lại Thường trực Hội đồng"
 A_CONVERT = "Chuyển thành bản nháp sáng kiến"
 A_FILES = "Xem tệp đính kèm"
 A_BACK = "Quay lại danh sách"
 A_SEND = "Gửi trả lời"
 A_REWRITE = "Viết lại"
-A_CANCEL = "Huỷ"
+A_CANCEL = "Hủy"
 A_CONFIRM_CONVERT = "Tạo bản nháp"
 P_FORWARD_UNIT = "Chuyển hiến kế {code} đến đơn vị nào? Thủ trưởng đơn vị sẽ nhận và trả lời."
 FORWARD_NO_HEAD = (
     "{unit} chưa có thủ trưởng đơn vị trên bot nên chưa thể chuyển. Anh/Chị chọn đơn vị khác, hoặc nhờ quản trị "
-    "cấp quyền thủ trưởng (/capquyen)."
+    "cấp quyền thủ trưởng đơn vị (/capquyen)."
 )
 FORWARDED = "Đã chuyển hiến kế {code} đến {unit}."
 P_ANSWER = (
@@ -188,16 +188,18 @@ CLOSED = "Đã đóng hiến kế {code}."
 P_HIDE = "Lý do ẩn nội dung hiến kế {code} (ví dụ: ngôn từ xúc phạm):\n(/huy: thôi)"
 HIDDEN = "Đã ẩn nội dung hiến kế {code}: đơn vị xử lý không còn thấy nội dung và hiến kế không được công khai."
 UNHIDDEN = "Đã bỏ ẩn nội dung hiến kế {code}."
-P_RETURN = "Lý do trả lại hiến kế {code} cho thường trực (ví dụ: không thuộc lĩnh vực của đơn vị):\n(/huy: thôi)"
-RETURNED = "Đã trả lại hiến kế {code} cho thường trực."
+P_RETURN = (
+    "Lý do trả lại hiến kế {code} cho Thường trực Hội đồng (ví dụ: không thuộc lĩnh vực của đơn vị):\n(/huy: thôi)"
+)
+RETURNED = "Đã trả lại hiến kế {code} cho Thường trực Hội đồng."
 CONVERT_CONFIRM = (
     "Tạo bản nháp Đơn yêu cầu công nhận sáng kiến từ hiến kế {code} cho người gửi ({name})? "
     "Người gửi được báo và tự hoàn thiện, nộp đơn."
 )
 CONVERT_ASK_UNIT = (
-    "Hiến kế {code} được gửi ẩn danh nên không thể tạo đơn cho người gửi. Bản nháp sẽ được giao cho thủ trưởng "
-    "một đơn vị để phát triển, áp dụng thử và ghi đúng tác giả; người gửi được báo và có thể tự liên hệ đơn vị "
-    "nếu muốn được ghi nhận là tác giả. Chọn đơn vị:"
+    "Hiến kế {code} được gửi ẩn danh nên không thể tạo đơn cho người gửi. Bản nháp sẽ được giao cho "
+    "thủ trưởng đơn vị Anh/Chị chọn để phát triển, áp dụng thử và ghi đúng tác giả; người gửi được báo "
+    "và có thể tự liên hệ đơn vị nếu muốn được ghi nhận là tác giả. Chọn đơn vị:"
 )
 CONVERTED_NAMED = "Đã tạo bản nháp sáng kiến cho {name} từ hiến kế {code}."
 CONVERTED_UNIT = "Đã tạo bản nháp sáng kiến từ hiến kế {code} và giao cho {head} ({unit})."
@@ -209,7 +211,7 @@ STALE = "Hiến kế {code} vừa được người khác cập nhật. Mời An
 NOT_NOW = "Thao tác này không còn phù hợp với trạng thái hiện tại của hiến kế."
 DESK_HELP = (
     "Màn hình xử lý hiến kế: chọn một hiến kế để xem và xử lý (chuyển đơn vị, trả lời, đóng, ẩn nội dung). "
-    "Người gửi ẩn danh không bao giờ được hiển thị. Gõ /huy để thoát."
+    "Người gửi ẩn danh không bao giờ được hiển thị. Gõ /huy để thóat."
 )
 HIDDEN_YES = "có"
 EXPORT_READY = "Danh sách {n} hiến kế gần đây. Người gửi ẩn danh được ghi «Ẩn danh»."
@@ -231,7 +233,7 @@ EXPORT_HEADER: tuple[str, ...] = (
 
 # --- notices to the sender ----------------------------------------------------------------------------
 N_FORWARDED = "Hiến kế {code} của Anh/Chị đã được chuyển đến {unit} để trả lời. Hạn trả lời: {due}."
-N_RETURNED_SENDER = "Hiến kế {code} của Anh/Chị đang được thường trực xem xét để chuyển đơn vị phù hợp."
+N_RETURNED_SENDER = "Hiến kế {code} của Anh/Chị đang được Thường trực Hội đồng xem xét để chuyển đơn vị phù hợp."
 N_ANSWERED = (
     "Hiến kế {code} của Anh/Chị đã có câu trả lời ({by}):\n\n{answer}\n\n"
     "Gõ /hienke để xem, đánh giá câu trả lời hoặc đề nghị làm rõ (một lần)."
@@ -249,14 +251,15 @@ N_CONVERTED_UNIT = (
 )
 
 N_DRAFT_FOR_HEAD = (
-    "Thường trực giao cho Anh/Chị bản nháp sáng kiến «{title}», phát triển từ hiến kế {code} (người gửi ẩn danh). "
+    "Thường trực Hội đồng giao cho Anh/Chị bản nháp sáng kiến «{title}», phát triển từ hiến kế {code} "
+    "(người gửi ẩn danh). "
     "Gõ /cuatoi để hoàn thiện: ghi đúng những người thực sự xây dựng, áp dụng giải pháp."
 )
 
 # --- notices to handlers --------------------------------------------------------------------------------
 N_NEW = "Có hiến kế mới {code} ({topic}): «{headline}». Hạn trả lời: {due}. Gõ /xulyhienke để xử lý."
 N_TO_UNIT = (
-    "Thường trực chuyển đến {unit} hiến kế {code} ({topic}): «{headline}». Hạn trả lời: {due}. "
+    "Thường trực Hội đồng chuyển đến {unit} hiến kế {code} ({topic}): «{headline}». Hạn trả lời: {due}. "
     "Gõ /xulyhienke để trả lời."
 )
 N_RETURNED = "{unit} trả lại hiến kế {code}. Lý do: {reason}. Gõ /xulyhienke để xử lý."
@@ -273,21 +276,21 @@ N_OVERDUE = (
     "Hiến kế {code} («{headline}») đã quá hạn trả lời {days} ngày (hạn {due}); đang do {where} xử lý. "
     "Gõ /xulyhienke để xem."
 )
-WHERE_SECRETARIAT = "thường trực"
+WHERE_SECRETARIAT = "Thường trực Hội đồng"
 HIDDEN_HEADLINE = "nội dung đã bị ẩn"
-UNIT_SECRETARIAT = "Thường trực (chưa chuyển đơn vị)"
+UNIT_SECRETARIAT = "Thường trực Hội đồng (chưa chuyển đơn vị)"
 RESUMING = "Anh/Chị đang soạn dở một hiến kế — mời tiếp tục (gõ /huy nếu muốn dừng):"
 
 # --- the idea bank (/nganhangykien) ------------------------------------------------------------------------
 BANK_TITLE = "NGÂN HÀNG Ý KIẾN — {n} hiến kế đã được trả lời{query}:"
 BANK_QUERY = " khớp «{query}»"
 BANK_EMPTY = "Ngân hàng ý kiến chưa có hiến kế nào được công khai."
-BANK_NO_MATCH = "Không tìm thấy hiến kế nào khớp «{query}». Gõ /nganhangykien để xem tất cả, hoặc thử từ khoá khác."
+BANK_NO_MATCH = "Không tìm thấy hiến kế nào khớp «{query}». Gõ /nganhangykien để xem tất cả, hoặc thử từ khóa khác."
 BANK_ITEM = "{code} · {topic}\n{content}\n→ Trả lời ({by}): {answer}"
-BANK_MORE = "Chọn một mã để xem đầy đủ. Tìm kiếm: /nganhangykien <từ khoá>"
+BANK_MORE = "Chọn một mã để xem đầy đủ. Tìm kiếm: /nganhangykien <từ khóa>"
 BANK_SHOWING = "(Hiển thị {shown}/{n} mục mới nhất.)"
 BANK_FULL = "{code} · {topic}\n\nNội dung:\n{content}\n\nTrả lời ({by}, {date}):\n{answer}{clarify}"
 BANK_CLARIFY = "\n\nĐề nghị làm rõ:\n{text}\n\nTrả lời:\n{answer}"
 BANK_HELP = (
-    "Ngân hàng ý kiến: các hiến kế đã được trả lời mà người gửi đồng ý công khai. Tìm kiếm: /nganhangykien <từ khoá>"
+    "Ngân hàng ý kiến: các hiến kế đã được trả lời mà người gửi đồng ý công khai. Tìm kiếm: /nganhangykien <từ khóa>"
 )
