@@ -19,12 +19,13 @@ from typing import Any, Protocol
 from bot.intake.codec import reply_to_json
 from bot.intake.sending import ReplySender
 from handlers.store import Store
+from handlers.texts import common as C
 from handlers.types import Inbound, Reply, Result
 from storage.intake import InboxItem, SqlIntake
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Xin lỗi, hệ thống đang gặp sự cố. Những gì Anh/Chị đã nhập vẫn được lưu; vui lòng thử lại sau ít phút."
+APOLOGY = C.APOLOGY
 # An event that fails this many times is set aside (with an apology) so it cannot block the sender forever.
 MAX_EVENT_ATTEMPTS = 3
 

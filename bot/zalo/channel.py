@@ -24,6 +24,7 @@ from bot.zalo.client import ZaloClient
 from bot.zalo.errors import ZaloBadRequest, ZaloError, ZaloUnauthorized
 from bot.zalo.photos import PhotoFetcher
 from bot.zalo.updates import CHANNEL, parse_update, parse_updates, split_text, to_inbound, units
+from handlers.texts import common as C
 from handlers.types import Attachment, Inbound, Reply
 
 logger = logging.getLogger(__name__)
@@ -31,9 +32,7 @@ logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MIN_SECRET_LENGTH, MAX_SECRET_LENGTH = 8, 256
 
-DOCUMENT_NOTICE = (
-    "Tài liệu «{file_name}» không gửi được qua Zalo; Anh/Chị vui lòng xem trên Telegram hoặc liên hệ thư ký hội đồng."
-)
+DOCUMENT_NOTICE = C.DOCUMENT_NOT_ON_ZALO
 UNAUTHORIZED_LOG = "Zalo từ chối token (401): kiểm tra ZALO_BOT_TOKEN. Dừng nhận tin nhắn Zalo."
 
 OnSent = Callable[[int], Awaitable[None]]

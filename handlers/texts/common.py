@@ -118,3 +118,10 @@ EMPTY_MESSAGE = "Tin nhắn trống. Anh/Chị gõ /menu để xem các việc c
 NOT_ALLOWED = "Anh/Chị không có quyền dùng lệnh này."
 ROUND_OF_YEAR = "{name} năm {year}"
 ROUND_WITH_DEADLINE = "{name} năm {year} (hạn {deadline})"
+# Said when handling a message failed again and again: what was typed is kept.
+APOLOGY = "Xin lỗi, hệ thống đang gặp sự cố. Những gì Anh/Chị đã nhập vẫn được lưu; vui lòng thử lại sau ít phút."
+# Zalo carries text only.
+DOCUMENT_NOT_ON_ZALO = (
+    "Tài liệu «{file_name}» không gửi được qua Zalo; Anh/Chị vui lòng xem trên Telegram hoặc liên hệ "
+    "Thường trực Hội đồng."
+)
