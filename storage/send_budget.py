@@ -21,11 +21,12 @@ SLOT = 0.2  # seconds
 REPLY = "reply"
 BROADCAST = "broadcast"
 
-# The four slots before this one, with this one, make a sliding second: both the slot and that second must
-# stay under their caps (a platform counting any one-second window sees no burst across a slot's edge).
+# Any one-second window a platform counts lies within six consecutive slots: the five before this one and this
+# one together stay under the per-second cap, so a late send of an old slot and an early one of a new slot
+# never add up to a burst (the price: at most 5/6 of the nominal rate, sustained).
 _BEFORE = (
     "(SELECT coalesce(sum(b.used), 0) FROM send_budget b "
-    "WHERE b.account = CAST(:account AS VARCHAR(40)) AND b.slot >= CAST(:slot AS BIGINT) - 4 "
+    "WHERE b.account = CAST(:account AS VARCHAR(40)) AND b.slot >= CAST(:slot AS BIGINT) - 5 "
     "AND b.slot < CAST(:slot AS BIGINT))"
 )
 _TAKE = text(
@@ -58,7 +59,7 @@ class SqlSendBudget:
         return self.per_slot if priority == REPLY else max(self.per_slot - self.headroom, 1)
 
     def window_cap(self, priority: str) -> int:
-        """Tokens in any five consecutive slots (one second)."""
+        """Tokens in any six consecutive slots (any one-second window)."""
         return self.cap(priority) * round(1 / SLOT)
 
     def for_priority(self, priority: str) -> PriorityBudget:
