@@ -633,6 +633,8 @@ class FormFlow(ABC):
     async def _on_warn(self, ctx: Context, draft: Draft) -> None:
         state = ctx.conversation.state
         pending = state["pending"]
+        if await self._retyped_name(ctx, draft, pending):
+            return
         chosen = self._read_choice(ctx, self._warn_options(ctx))
         if chosen is None:
             answer = is_yes(ctx.inbound.text or "")
@@ -650,6 +652,29 @@ class FormFlow(ABC):
             await self._commit(ctx, draft, cursor)
         else:
             await self._ask(ctx, draft)
+
+    async def _retyped_name(self, ctx: Context, draft: Draft, pending: dict[str, Any]) -> bool:
+        """At «how should your name be printed?», a name typed again with capitals and diacritics is the answer
+        itself: it is taken as typed, not matched (without diacritics) to the option that prints the old one."""
+        text = ctx.inbound.text
+        if pending.get("printed") is None or ctx.inbound.choice is not None or not text or text.strip().isdigit():
+            return False
+        step = self._step_at(pending["cursor"])
+        if step.parse is None:
+            return False
+        try:
+            value = step.parse(text, ctx, draft)
+        except ParseError:
+            return False
+        if not isinstance(value, str) or name_as_printed(value) is not None:
+            return False
+        state = ctx.conversation.state
+        state["cursor"] = pending["cursor"]
+        state.pop("warning", None)
+        state.pop("pending", None)
+        self._store(draft, pending["cursor"], value)
+        await self._commit(ctx, draft, pending["cursor"])
+        return True
 
     async def _on_group_question(self, ctx: Context, draft: Draft) -> None:
         state = ctx.conversation.state
