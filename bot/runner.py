@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import httpx
 from aiohttp import web
-from telegram.error import NetworkError
+from telegram.error import NetworkError, TelegramError
 
 from bot.app import App
 from bot.console import ConsoleChannel
@@ -26,6 +26,7 @@ from bot.zalo.channel import ZaloChannel, webhook_handler
 from bot.zalo.client import ZaloClient
 from bot.zalo.errors import ZaloUnauthorized
 from bot.zalo.photos import PhotoFetcher
+from handlers.commands import EVERYONE
 from handlers.reminders import alert_admins
 from scheduler.sweeper import worker_id
 from storage.intake import SqlIntake
@@ -148,6 +149,10 @@ async def _start_telegram(channels: Channels) -> None:
         raise ConfigurationError(
             f"cannot reach the Telegram Bot API ({type(error).__name__}); check TELEGRAM_API_BASE_URL and the network"
         ) from error
+    try:  # every chat whose menu was never set for its roles: the commands everyone may use
+        await channel.set_menu(app.core.commands.menu(EVERYONE))
+    except TelegramError as error:
+        log.warning("could not set the Telegram command menu: %s", error)
     channels.alive.add("telegram")
     log.info("Telegram channel running (%s)", settings.telegram_mode)
 
