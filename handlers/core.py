@@ -243,6 +243,8 @@ class Core:
 
     # --- the core's own commands ----------------------------------------------------------------------------
     async def _main_menu(self, ctx: Context, args: str) -> None:
+        if ctx.person is not None:  # also brings the command menu of accounts from before menus existed up to date
+            ctx.changed_people.add(ctx.person.id)
         await self.menu.start(ctx)
 
     async def _new(self, ctx: Context, args: str) -> None:

@@ -141,3 +141,18 @@ async def test_chats_without_a_menu_of_their_own_get_the_commands_everyone_may_u
     names = [c["command"] for c in fake.commands["default:"]]
     assert set(names) == {spec.name for spec in app.core.commands if may(spec, ROLES["staff"])}
     assert "capquyen" not in names and "hoso" not in names and "trogiup" in names
+
+
+async def test_start_brings_an_older_accounts_menu_up_to_date(app: App) -> None:
+    """Someone given a role before menus existed (or while the bot could not reach Telegram) gets theirs at /start."""
+    await person(app, "Lê Thị Hồng", "P-NV", user_id="8101", roles=(Role.SECRETARIAT,), channel="telegram")
+    async with FakeTelegram() as fake:
+        channel, dispatcher = await telegram_for_app(app, fake)
+        try:
+            await fake.user_sends_text(8101, "/start")
+            expected = {spec.name for spec in app.core.commands if may(spec, ROLES["secretariat"])}
+            await fake.wait_until(lambda: menu_names(fake, 8101) == expected)
+            assert "hoso" in expected and "capquyen" not in expected
+        finally:
+            await channel.stop()
+            await dispatcher.stop()
