@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
@@ -65,7 +66,7 @@ def flow_config(settings: Settings) -> FlowConfig:
 
 class App:
     def __init__(
-        self, settings: Settings, clock: Callable[[], datetime] = utc_now, engine_kwargs: dict | None = None
+        self, settings: Settings, clock: Callable[[], datetime] = utc_now, engine_kwargs: dict[str, Any] | None = None
     ) -> None:
         self.settings = settings
         self.clock = clock

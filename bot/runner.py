@@ -19,7 +19,7 @@ from bot.app import App
 from bot.console import ConsoleChannel
 from bot.intake.dispatcher import Dispatcher
 from bot.intake.sending import ReplySender
-from bot.public_page import public_routes
+from bot.public_page import Handler, public_routes
 from bot.senders import Senders
 from bot.settings import Settings
 from bot.zalo.channel import ZaloChannel, webhook_handler
@@ -194,7 +194,7 @@ async def _health(_: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
-async def _start_http(settings: Settings, runtime: Runtime, pages: list | None = None) -> None:
+async def _start_http(settings: Settings, runtime: Runtime, pages: list[tuple[str, Handler]] | None = None) -> None:
     web_app = web.Application(client_max_size=2 * 1024 * 1024)
     web_app.router.add_get("/healthz", _health)
     for path, handler in runtime.routes:
