@@ -82,20 +82,22 @@ class Core:
         }
         self.review = ReviewFlows(self.submission)
         self.flows.update(self.review.flows)
+        # The order here is the order of the help and of the Telegram menu.
         self.commands = CommandTable(
             [
-                *self._own_commands(),
-                *self.suggestions.commands(),
-                *linking.commands(),
-                *identity.commands(),
-                *notice_commands.commands(),
+                *self._main_commands(),
                 *self.review.commands,
+                *notice_commands.commands(),
+                *self.suggestions.commands(),
+                *identity.commands(),
+                *linking.commands(),
                 *admin.commands(),
+                *self._navigation_commands(),
             ]
         )
 
-    def _own_commands(self) -> list[CommandSpec]:
-        """Navigation and the core's own commands; each feature declares its own beside its flows."""
+    def _main_commands(self) -> list[CommandSpec]:
+        """The core's own commands; each feature declares its own beside its flows."""
         return [
             CommandSpec("menu", self._main_menu, D.MENU),
             CommandSpec("moi", self._new, D.NEW, aliases=("nopmoi", "new")),
@@ -103,6 +105,10 @@ class Core:
             CommandSpec("toi", self._profile, D.PROFILE, aliases=("profile",)),
             CommandSpec("dangky", self._register, D.REGISTER, aliases=("register",)),
             CommandSpec("start", self._main_menu, D.START, aliases=("batdau",)),
+        ]
+
+    def _navigation_commands(self) -> list[CommandSpec]:
+        return [
             CommandSpec("huy", self._cancel, D.CANCEL, aliases=("cancel", "dung"), in_form=True),
             CommandSpec("quaylai", self._back, D.BACK, aliases=("back",), in_form=True),
             CommandSpec("trogiup", self._help, D.HELP, aliases=("help", "huongdan"), in_form=True),

@@ -155,6 +155,7 @@ class ReviewFlows:
             CommandSpec("mocham", council_admin.reopen_scoring, D.REOPEN_SCORING, SECRETARIAT, args="<mã đợt>"),
             CommandSpec("ketqua", self.results.start, D.RESULTS, SECRETARIAT, ("results",), args="<mã đợt>"),
             CommandSpec("quydinh", self.rules.start, D.RULES, SECRETARIAT, ("thangdiem", "rules"), args="[năm]"),
+            CommandSpec("chamdiem", self.council.start, D.SCORE, COUNCIL, ("score",)),
             CommandSpec(
                 "sosanh",
                 duplicate_review.compare_command,
@@ -187,7 +188,6 @@ class ReviewFlows:
                 ("transfer",),
                 args="<số biên nhận>; <bên nhận>; <ngày>; <hợp đồng>",
             ),
-            CommandSpec("chamdiem", self.council.start, D.SCORE, COUNCIL, ("score",)),
             CommandSpec("totrinh", get_m01, D.M01, DOCUMENTS, ("m01",), args="[mã đơn vị] [năm]"),
             CommandSpec("danhsachnam", get_year_list, D.YEAR_LIST, DOCUMENTS, ("baocao",), args="[năm] [mã đơn vị]"),
             CommandSpec("taidon", get_m02, D.M02, aliases=("m02",), args="<số biên nhận>"),
