@@ -6,9 +6,9 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.public_page import review_config
 from bot.settings import Settings
 from bot.suggestion_config import suggestion_config
 from handlers.context import FlowConfig
@@ -16,6 +16,7 @@ from handlers.core import Core
 from handlers.domain import Status
 from handlers.duplicates import indexed_text
 from handlers.flows.council_reminders import CouncilScoringReminderSource
+from handlers.flows.review_rules import ReviewConfig
 from handlers.flows.suggestion_reminders import SuggestionReminderSource
 from handlers.reminders import Planner, ReminderSource
 from handlers.rounds import default_plan
@@ -37,6 +38,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def review_config(settings: Settings) -> ReviewConfig:
+    secret = settings.document_link_secret.get_secret_value() if settings.document_link_secret else ""
+    channel = settings.telegram_public_channel_id.strip()
+    return ReviewConfig(
+        public_base_url=settings.public_base_url,
+        link_secret=secret.encode(),
+        link_ttl=timedelta(hours=settings.document_link_ttl_hours),
+        public_channel=("telegram", channel) if channel else None,
+        public_page=settings.public_page,
+    )
+
+
 def flow_config(settings: Settings) -> FlowConfig:
     return FlowConfig(
         timezone=ZoneInfo(settings.timezone),
@@ -53,7 +66,7 @@ def flow_config(settings: Settings) -> FlowConfig:
 
 class App:
     def __init__(
-        self, settings: Settings, clock: Callable[[], datetime] = utc_now, engine_kwargs: dict | None = None
+        self, settings: Settings, clock: Callable[[], datetime] = utc_now, engine_kwargs: dict[str, Any] | None = None
     ) -> None:
         self.settings = settings
         self.clock = clock

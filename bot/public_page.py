@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -24,25 +23,13 @@ from bot.settings import Settings
 from documents.sheets import XLSX_MIME
 from handlers.flows.review_documents import DOWNLOAD_PATH, make, public_list
 from handlers.flows.review_public import public_records
-from handlers.flows.review_rules import ReviewConfig, verify_link
+from handlers.flows.review_rules import verify_link
 from handlers.texts import public_page as T
 
 if TYPE_CHECKING:
     from bot.app import App
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def review_config(settings: Settings) -> ReviewConfig:
-    secret = settings.document_link_secret.get_secret_value() if settings.document_link_secret else ""
-    channel = settings.telegram_public_channel_id.strip()
-    return ReviewConfig(
-        public_base_url=settings.public_base_url,
-        link_secret=secret.encode(),
-        link_ttl=timedelta(hours=settings.document_link_ttl_hours),
-        public_channel=("telegram", channel) if channel else None,
-        public_page=settings.public_page,
-    )
 
 
 def site(settings: Settings) -> Site:

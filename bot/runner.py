@@ -14,19 +14,20 @@ from pathlib import Path
 
 import httpx
 from aiohttp import web
-from telegram.error import NetworkError
+from telegram.error import NetworkError, TelegramError
 
 from bot.app import App
 from bot.console import ConsoleChannel
 from bot.intake.dispatcher import Dispatcher
 from bot.intake.sending import ReplySender
-from bot.public_page import public_routes
+from bot.public_page import Handler, public_routes
 from bot.senders import Senders
 from bot.settings import Settings
 from bot.zalo.channel import ZaloChannel, webhook_handler
 from bot.zalo.client import ZaloClient
 from bot.zalo.errors import ZaloUnauthorized
 from bot.zalo.photos import PhotoFetcher
+from handlers.commands import EVERYONE
 from handlers.reminders import alert_admins
 from scheduler.sweeper import worker_id
 from storage.intake import SqlIntake
@@ -151,6 +152,10 @@ async def _start_telegram(channels: Channels) -> None:
         raise ConfigurationError(
             f"cannot reach the Telegram Bot API ({type(error).__name__}); check TELEGRAM_API_BASE_URL and the network"
         ) from error
+    try:  # every chat whose menu was never set for its roles: the commands everyone may use
+        await channel.set_menu(app.core.commands.menu(EVERYONE))
+    except TelegramError as error:
+        log.warning("could not set the Telegram command menu: %s", error)
     channels.alive.add("telegram")
     log.info("Telegram channel running (%s)", settings.telegram_mode)
 
@@ -192,7 +197,7 @@ async def _health(_: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
-async def _start_http(settings: Settings, runtime: Runtime, pages: list | None = None) -> None:
+async def _start_http(settings: Settings, runtime: Runtime, pages: list[tuple[str, Handler]] | None = None) -> None:
     web_app = web.Application(client_max_size=2 * 1024 * 1024)
     web_app.router.add_get("/healthz", _health)
     for path, handler in runtime.routes:

@@ -34,9 +34,13 @@ class Senders:
 
     def __init__(self) -> None:
         self._by_channel: dict[str, SendFn] = {}
+        self._with_menu: set[str] = set()
 
-    def add(self, channel: str, send: SendFn) -> Senders:
+    def add(self, channel: str, send: SendFn, *, menu: bool = False) -> Senders:
+        """``menu``: the channel shows a command menu, so its ``send`` takes replies that set it."""
         self._by_channel[channel] = send
+        if menu:
+            self._with_menu.add(channel)
         return self
 
     def telegram(
@@ -44,7 +48,9 @@ class Senders:
     ) -> Senders:
         """Telegram's sends, paced by ``budget`` (shared by every process) or, without one, in this process."""
         send = telegram_send(channel.send)
-        return self.add("telegram", budgeted(send, budget) if budget is not None else paced(send, Pacer(per_second)))
+        return self.add(
+            "telegram", budgeted(send, budget) if budget is not None else paced(send, Pacer(per_second)), menu=True
+        )
 
     def zalo(self, channel: ZaloChannel) -> Senders:
         return self.add("zalo", zalo_send(channel.send))
@@ -60,6 +66,8 @@ class Senders:
         send = self._by_channel.get(channel)
         if send is None:
             raise RetryLater(600, f"the {channel} channel is not running")
+        if reply.menu is not None and channel not in self._with_menu:
+            return  # a command menu for a channel that has none: nothing to show
         await send(user_id, reply)
 
 

@@ -19,6 +19,9 @@ from typing import Any
 
 from telegram import (
     Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
     CallbackQuery,
     Document,
     InlineKeyboardButton,
@@ -317,6 +320,9 @@ class TelegramChannel:
         blocked the bot, so the caller can decide whether to retry.
         """
         chat_id: int | str = int(user_id) if user_id.lstrip("-").isdigit() else user_id
+        if reply.menu is not None:
+            await self.set_menu(reply.menu, chat_id)
+            return
         markup = _contact_keyboard(reply) or _keyboard(reply.options)
         if reply.document is not None:
             await self._send_with_document(chat_id, reply, markup)
@@ -327,6 +333,12 @@ class TelegramChannel:
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+
+    async def set_menu(self, menu: Sequence[tuple[str, str]], chat_id: int | str | None = None) -> None:
+        """The command menu of one chat (``setMyCommands`` with a chat scope), or of every chat without one."""
+        commands = [BotCommand(name, description[:256]) for name, description in menu[:100]]
+        scope = BotCommandScopeDefault() if chat_id is None else BotCommandScopeChat(chat_id)
+        await self.bot.set_my_commands(commands, scope=scope)
 
     async def _send_with_document(
         self, chat_id: int | str, reply: Reply, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.domain import Conversation, Identity, LatePolicy, Person
@@ -36,6 +37,8 @@ class FlowConfig:
     similarity_threshold: float = DEFAULT_THRESHOLD
     # The bot's Telegram @username (without @): invitation codes then come with a t.me deep link.
     telegram_bot_username: str = ""
+    # The channels that show a command menu (set per chat when someone's roles change).
+    menu_channels: frozenset[str] = frozenset({"telegram"})
 
 
 @dataclass
@@ -56,6 +59,8 @@ class Context:
     person: Person | None = None
     command: Command | None = None
     result: Result = field(default_factory=Result)
+    # People whose roles or accounts this event changed: the core refreshes their command menus.
+    changed_people: set[int] = field(default_factory=set)
 
     @property
     def today(self) -> date:
@@ -73,6 +78,6 @@ class Context:
     def notify(self, channel: str, user_id: str, text: str) -> None:
         self.result.outgoing.append(Outgoing(channel=channel, user_id=user_id, reply=Reply(text=text)))
 
-    def enter(self, flow: str | None, state: dict | None = None) -> None:
+    def enter(self, flow: str | None, state: dict[str, Any] | None = None) -> None:
         self.conversation.flow = flow
         self.conversation.state = state or {}

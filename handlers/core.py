@@ -8,35 +8,26 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime
 
+from handlers.commands import CommandSpec, CommandTable
 from handlers.context import Command, Context, FlowConfig
 from handlers.domain import Role
-from handlers.flows.admin import change_role
-from handlers.flows.identity import (
-    ContactOutcome,
-    approve_command,
-    claim_invitation,
-    invitation_code,
-    invite_command,
-    on_contact,
-    verify_command,
-)
+from handlers.flows import admin, identity, linking, notice_commands
+from handlers.flows.identity import ContactOutcome, claim_invitation, invitation_code, on_contact
 from handlers.flows.linking import link_command
 from handlers.flows.menu import MenuFlow, RoleEntries
 from handlers.flows.mine import MineFlow
-from handlers.flows.notice_commands import ALIASES as NOTICE_ALIASES
-from handlers.flows.notice_commands import COMMANDS as NOTICE_COMMANDS
 from handlers.flows.registration import RegistrationFlow
-from handlers.flows.review_commands import ALIASES as REVIEW_ALIASES
 from handlers.flows.review_commands import ReviewFlows
 from handlers.flows.submission import SubmissionFlow
 from handlers.flows.suggestion import Suggestions
 from handlers.forms import FormFlow
-from handlers.parsing import fold, safe_display
+from handlers.parsing import safe_display
 from handlers.store import FileStore, StaleConversation, Store
+from handlers.texts import commands as D
 from handlers.texts import common as C
 from handlers.texts import identity as I
 from handlers.texts import registration as R
-from handlers.types import Inbound, Reply, Result
+from handlers.types import Inbound, Outgoing, Reply, Result
 
 log = logging.getLogger(__name__)
 
@@ -44,58 +35,8 @@ UnitOfWork = Callable[[], AbstractAsyncContextManager[Store]]
 # Called inside the event's transaction with what the event decided: the intake records the replies there.
 CommitHook = Callable[[Store, Result], Awaitable[None]]
 
-# Typed command words (folded, without the slash) and what they mean; English aliases included.
-COMMAND_ALIASES: dict[str, str] = {
-    "start": "start",
-    "batdau": "start",
-    "menu": "menu",
-    "moi": "moi",
-    "nopmoi": "moi",
-    "new": "moi",
-    "cuatoi": "cuatoi",
-    "mine": "cuatoi",
-    "toi": "toi",
-    "profile": "toi",
-    "dangky": "dangky",
-    "register": "dangky",
-    "huy": "huy",
-    "cancel": "huy",
-    "dung": "huy",
-    "quaylai": "quaylai",
-    "back": "quaylai",
-    "trogiup": "trogiup",
-    "help": "trogiup",
-    "huongdan": "trogiup",
-    "capquyen": "capquyen",
-    "thuquyen": "thuquyen",
-    "hienke": "hienke",
-    "gopy": "hienke",
-    "suggest": "hienke",
-    "xulyhienke": "xulyhienke",
-    "nganhangykien": "nganhangykien",
-    "nganhang": "nganhangykien",
-    "ideas": "nganhangykien",
-    **NOTICE_ALIASES,
-    **REVIEW_ALIASES,
-    "lienket": "lienket",
-    "link": "lienket",
-    "moimoi": "moimoi",
-    "loimoi": "moimoi",
-    "invite": "moimoi",
-    "xacminh": "xacminh",
-    "duyetnhan": "duyetnhan",
-    "verify": "xacminh",
-}
-IN_FLOW_COMMANDS = frozenset({"huy", "quaylai", "trogiup"})
 MAX_ATTEMPTS = 5
-
-
-def parse_command(text: str | None) -> Command | None:
-    if not text or not text.lstrip().startswith("/"):
-        return None
-    head, _, args = text.strip()[1:].partition(" ")
-    word = fold(head.split("@", 1)[0]).replace(" ", "")
-    return Command(COMMAND_ALIASES.get(word, word or "?"), args.strip())
+ROLE_HELP_ROLES = frozenset({Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD})
 
 
 def _reply_displayable(reply: Reply) -> Reply:
@@ -127,9 +68,11 @@ class Core:
         self.clock = clock
         self.registration = RegistrationFlow()
         self.submission = SubmissionFlow()
-        self.mine = MineFlow(self.submission)
+        self.mine = MineFlow(self.submission, self.help_text)
         self.suggestions = Suggestions()
-        self.menu = MenuFlow(self.submission, self.mine, [RoleEntries(self._run_command), self.suggestions])
+        self.menu = MenuFlow(
+            self.submission, self.mine, self.help_text, [RoleEntries(self._run_command), self.suggestions]
+        )
         self.flows = {
             self.registration.name: self.registration,
             self.submission.name: self.submission,
@@ -139,6 +82,42 @@ class Core:
         }
         self.review = ReviewFlows(self.submission)
         self.flows.update(self.review.flows)
+        # The order here is the order of the help and of the Telegram menu.
+        self.commands = CommandTable(
+            [
+                *self._main_commands(),
+                *self.review.commands,
+                *notice_commands.commands(),
+                *self.suggestions.commands(),
+                *identity.commands(),
+                *linking.commands(),
+                *admin.commands(),
+                *self._navigation_commands(),
+            ]
+        )
+
+    def _main_commands(self) -> list[CommandSpec]:
+        """The core's own commands; each feature declares its own beside its flows."""
+        return [
+            CommandSpec("menu", self._main_menu, D.MENU),
+            CommandSpec("moi", self._new, D.NEW, aliases=("nopmoi", "new")),
+            CommandSpec("cuatoi", self._mine, D.MINE, aliases=("mine",)),
+            CommandSpec("toi", self._profile, D.PROFILE, aliases=("profile",)),
+            CommandSpec("dangky", self._register, D.REGISTER, aliases=("register",)),
+            CommandSpec("start", self._main_menu, D.START, aliases=("batdau",)),
+        ]
+
+    def _navigation_commands(self) -> list[CommandSpec]:
+        return [
+            CommandSpec("huy", self._cancel, D.CANCEL, aliases=("cancel", "dung"), in_form=True),
+            CommandSpec("quaylai", self._back, D.BACK, aliases=("back",), in_form=True),
+            CommandSpec("trogiup", self._help, D.HELP, aliases=("help", "huongdan"), in_form=True),
+            CommandSpec("thuky", self._role_help, D.ROLE_HELP, ROLE_HELP_ROLES),
+        ]
+
+    def help_text(self, ctx: Context) -> str:
+        """/trogiup outside a form: the commands this person may use, by role."""
+        return self.commands.help(ctx.person)
 
     async def handle(self, inbound: Inbound, on_commit: CommitHook | None = None) -> Result:
         """Handle one event in one transaction; replay it on fresh state if another writer got there first.
@@ -167,8 +146,9 @@ class Core:
             identity=identity,
             conversation=conversation,
             person=person,
-            command=parse_command(inbound.text),
+            command=self.commands.parse(inbound.text),
         )
+        before = (person.id, person.roles) if person is not None else None
         if (
             person is not None
             and f"{identity.channel}:{identity.external_id}" in self.config.admins
@@ -177,8 +157,23 @@ class Core:
             await store.grant_role(person.id, Role.ADMIN)
             ctx.person = await store.person(person.id)
         await self._route(ctx)
+        if ctx.person is not None and (ctx.person.id, ctx.person.roles) != before:
+            ctx.changed_people.add(ctx.person.id)
+        for person_id in sorted(ctx.changed_people):
+            await self._refresh_menus(ctx, person_id)
         await store.save_conversation(ctx.conversation)
         return ctx.result
+
+    async def _refresh_menus(self, ctx: Context, person_id: int) -> None:
+        """Each chat of this person (on a channel with a command menu) gets exactly the commands of their roles."""
+        person = await ctx.store.person(person_id)
+        if person is None:
+            return
+        menu = self.commands.menu(frozenset(person.roles))
+        for account in await ctx.store.identities_of(person_id):
+            if account.channel in self.config.menu_channels:
+                reply = Reply(text="", menu=menu)
+                ctx.result.menus.append(Outgoing(account.channel, account.external_id, reply))
 
     async def _route(self, ctx: Context) -> None:
         flow_name = ctx.conversation.flow
@@ -197,7 +192,7 @@ class Core:
             await claim_invitation(ctx, code)
             return
         if ctx.person is None:
-            if flow_name == self.registration.name and (command is None or command.name in IN_FLOW_COMMANDS):
+            if flow_name == self.registration.name and (command is None or self.commands.in_form(command.name)):
                 await self.registration.handle(ctx)
             else:
                 is_start = command is not None and command.name in ("start", "dangky")
@@ -239,45 +234,46 @@ class Core:
 
     async def _command(self, ctx: Context, command: Command) -> None:
         flow = self.flows.get(ctx.conversation.flow or "")
-        name = command.name
-        if name in IN_FLOW_COMMANDS and flow is not None and flow is not self.menu:
-            await flow.handle(ctx)
-        elif name in ("start", "menu"):
-            await self.menu.start(ctx)
-        elif name == "moi":
-            await self.menu.offer_new(ctx)
-        elif name == "cuatoi":
-            await self.mine.start(ctx)
-        elif name == "toi":
-            await self.menu.profile(ctx)
-        elif name == "dangky":
-            await self.registration.start(ctx, R.EDIT_INTRO)
-        elif name in Suggestions.COMMANDS:
-            await self.suggestions.command(ctx, command)
-        elif name == "moimoi":
-            await invite_command(ctx, command.args)
-        elif name == "xacminh":
-            verify_command(ctx)
-        elif name == "duyetnhan":
-            await approve_command(ctx, command.args)
-        elif name in ("capquyen", "thuquyen"):
-            await change_role(ctx, command.args, grant=name == "capquyen")
-        elif name in NOTICE_COMMANDS:
-            await NOTICE_COMMANDS[name](ctx, command.args)
-        elif name in self.review.commands:
-            await self.review.commands[name](ctx, command.args)
-        elif name == "huy":
-            ctx.enter(None)
-            ctx.say(C.NOTHING_TO_CANCEL)
-        elif name == "quaylai":
-            ctx.say(C.NOTHING_TO_GO_BACK)
-        elif name == "trogiup":
-            ctx.say(C.GENERAL_HELP)
-        else:
-            ctx.say(
-                C.UNKNOWN_COMMAND.format(
-                    command="/" + (ctx.inbound.text or "").strip()[1:40].split(" ")[0], commands=C.COMMANDS
-                )
-            )
+        spec = self.commands.get(command.name)
+        if spec is None:
+            typed = "/" + (ctx.inbound.text or "").strip()[1:40].split(" ")[0]
+            ctx.say(C.UNKNOWN_COMMAND.format(command=typed, commands=self.commands.sections(ctx.person)))
             if isinstance(flow, FormFlow):
                 await flow.resume(ctx)
+        elif spec.in_form and flow is not None and flow is not self.menu:
+            await flow.handle(ctx)
+        elif not spec.allows(ctx.person):
+            ctx.say(C.NOT_ALLOWED)
+        else:
+            await spec.handler(ctx, command.args)
+
+    # --- the core's own commands ----------------------------------------------------------------------------
+    async def _main_menu(self, ctx: Context, args: str) -> None:
+        if ctx.person is not None:  # also brings the command menu of accounts from before menus existed up to date
+            ctx.changed_people.add(ctx.person.id)
+        await self.menu.start(ctx)
+
+    async def _new(self, ctx: Context, args: str) -> None:
+        await self.menu.offer_new(ctx)
+
+    async def _mine(self, ctx: Context, args: str) -> None:
+        await self.mine.start(ctx)
+
+    async def _profile(self, ctx: Context, args: str) -> None:
+        await self.menu.profile(ctx)
+
+    async def _register(self, ctx: Context, args: str) -> None:
+        await self.registration.start(ctx, R.EDIT_INTRO)
+
+    async def _cancel(self, ctx: Context, args: str) -> None:
+        ctx.enter(None)
+        ctx.say(C.NOTHING_TO_CANCEL)
+
+    async def _back(self, ctx: Context, args: str) -> None:
+        ctx.say(C.NOTHING_TO_GO_BACK)
+
+    async def _help(self, ctx: Context, args: str) -> None:
+        ctx.say(self.help_text(ctx))
+
+    async def _role_help(self, ctx: Context, args: str) -> None:
+        ctx.say(self.commands.sections(ctx.person, general=False))

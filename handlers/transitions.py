@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from handlers.campaign import NoticeSpec
 from handlers.domain import Initiative, Person, Status
@@ -86,7 +87,7 @@ async def registered_authors(store: Store, initiative: Initiative) -> list[Perso
     return list(found.values())
 
 
-async def _match(store: Store, coauthor: dict) -> Person | None:
+async def _match(store: Store, coauthor: dict[str, Any]) -> Person | None:
     phone, name = coauthor.get("phone"), coauthor.get("full_name")
     if not phone or not name:
         return None

@@ -86,6 +86,9 @@ class Reply:
     # The label of a "share my phone number" button (Telegram's request-contact keyboard); "" for none.
     # Text-only channels ignore it: the prompt says how to proceed without it.
     request_contact: str = ""
+    # Not a message: the chat's command menu is now exactly these (command, description) pairs. Only channels
+    # with a command menu (Telegram) get such a reply.
+    menu: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,5 @@ class Result:
     replies: list[Reply] = field(default_factory=list)
     # Messages for other people produced by this event (e.g. a notice to co-authors).
     outgoing: list[Outgoing] = field(default_factory=list)
+    # New command menus for the chats of people whose roles or accounts changed (replies with ``menu`` set).
+    menus: list[Outgoing] = field(default_factory=list)

@@ -45,7 +45,7 @@ class ReminderService:
         return await self.sweeper.sweep()
 
     async def _job(self) -> None:
-        self._running = asyncio.current_task()  # type: ignore[assignment]
+        self._running = asyncio.current_task()
         try:
             stats = await self.tick()
             if stats.sent or stats.failed or stats.unreachable:

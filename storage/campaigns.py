@@ -20,6 +20,7 @@ from storage.models import (
     RoleGrantRow,
     RoundRow,
 )
+from storage.rows import initiative_of_row
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,9 +58,7 @@ class CampaignQueries:
 
     @staticmethod
     def _initiative_of(row: InitiativeRow) -> Initiative:
-        from storage.repository import _initiative
-
-        return _initiative(row)
+        return initiative_of_row(row)
 
     async def campaigns(self) -> Sequence[Campaign]:
         rows = (await self.session.execute(select(CampaignRow).order_by(CampaignRow.year))).scalars().all()

@@ -44,35 +44,14 @@ from storage.models import (
     UnitRow,
 )
 from storage.review import ReviewQueries
+from storage.rows import initiative_of_row as _initiative
 from storage.suggestion_repository import SqlSuggestionStore
 from storage.transfers import TransferQueries
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything is stored in UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _unit(row: UnitRow) -> Unit:
     assert row.id is not None
     return Unit(id=row.id, code=row.code, name=row.name, sector=Sector(row.sector))
-
-
-def _initiative(row: InitiativeRow) -> Initiative:
-    assert row.id is not None
-    return Initiative(
-        id=row.id,
-        person_id=row.person_id,
-        status=Status(row.status),
-        data=dict(row.data),
-        created_at=aware(row.created_at),  # type: ignore[arg-type]
-        updated_at=aware(row.updated_at),  # type: ignore[arg-type]
-        receipt_no=row.receipt_no,
-        round_id=row.round_id,
-        submitted_at=aware(row.submitted_at),
-    )
 
 
 def _round(row: RoundRow, year: int) -> Round:

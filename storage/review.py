@@ -15,6 +15,7 @@ from handlers.domain import Initiative, Status, StatusChange
 from handlers.flows.review_store import Assignment, PublishedResult, RoundReview, ScoreSheet, Seat, Snapshot
 from handlers.results import Rules, rules_from_json, rules_to_json
 from storage.models import CampaignRow, InitiativeRow, RoundRow, StatusChangeRow
+from storage.rows import initiative_of_row
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,9 +108,7 @@ class ReviewQueries:
 
     @staticmethod
     def _initiative_row(row: InitiativeRow) -> Initiative:
-        from storage.repository import _initiative
-
-        return _initiative(row)
+        return initiative_of_row(row)
 
     async def _campaign_id(self, year: int) -> int | None:
         return (await self.session.execute(select(CampaignRow.id).where(CampaignRow.year == year))).scalar_one_or_none()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.runner import ConfigurationError, Runtime, run_channels
 from bot.settings import Settings
+from handlers.commands import EVERYONE
 from storage.models import IdentityRow, InitiativeRow
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
@@ -115,6 +116,12 @@ async def test_telegram_and_zalo_users_served_together_by_one_process(
             async with app.database.unit_of_work() as store:
                 identities = (await store.session.execute(select(IdentityRow))).scalars().all()
             assert {(i.channel, i.external_id) for i in identities} == {("telegram", str(tg_user)), ("zalo", zalo_user)}
+            # The command menu: everyone's commands for chats set by nobody (at start), and the same for the
+            # newly registered staff member's own chat; Zalo has no menu, so no empty message stands for one.
+            everyone = {name for name, _ in app.core.commands.menu(EVERYONE)}
+            assert {c["command"] for c in telegram.commands["default:"]} == everyone
+            assert {c["command"] for c in telegram.commands[f"chat:{tg_user}:"]} == everyone
+            assert "hoso" not in everyone and all(m.strip() for m in zalo.sent_to(zalo_user))
         finally:
             await stop(app, runtime, task)
 

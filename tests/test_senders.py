@@ -9,6 +9,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from bot.app import App
+from bot.intake.codec import reply_from_json, reply_to_json
 from bot.intake.dispatcher import IncomingEvent
 from bot.senders import Senders
 from bot.telegram_channel import TelegramChannel
@@ -16,6 +17,7 @@ from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import ZaloClient
 from handlers.campaign import NoticeSpec
 from handlers.domain import Role
+from handlers.types import Reply
 from storage.models import IdentityRow
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
@@ -101,3 +103,18 @@ async def test_console_sender_prints_the_notice(app: App, clock: Clock) -> None:
     out = io.StringIO()
     await app.reminder_service(Senders().console(out)).sweeper.sweep()
     assert out.getvalue() == f"[gửi tới người dùng 7]\nThông báo {person}\n\n"
+
+
+async def test_a_command_menu_reaches_only_the_channels_that_show_one() -> None:
+    out = io.StringIO()
+    seen: list[tuple[str, object]] = []
+
+    async def telegram(user_id: str, reply: Reply) -> None:
+        seen.append((user_id, reply.menu))
+
+    senders = Senders().console(out).add("telegram", telegram, menu=True)
+    menu = (("moi", "Nộp sáng kiến mới"), ("huy", "Dừng việc đang làm"))
+    await senders.send("console", "1", Reply("", menu=menu))
+    await senders.send("telegram", "5", Reply("", menu=menu))
+    assert out.getvalue() == "" and seen == [("5", menu)]
+    assert reply_from_json(reply_to_json(Reply("", menu=menu))) == Reply("", menu=menu)

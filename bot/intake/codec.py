@@ -15,6 +15,8 @@ def reply_to_json(reply: Reply) -> str:
         data["options"] = [[o.value, o.label, o.key] if o.key else [o.value, o.label] for o in reply.options]
     if reply.request_contact:
         data["request_contact"] = reply.request_contact
+    if reply.menu is not None:
+        data["menu"] = [[name, description] for name, description in reply.menu]
     if reply.document is not None:
         data["document"] = {
             "file_name": reply.document.file_name,
@@ -33,9 +35,11 @@ def reply_from_json(payload: str) -> Reply:
             d["file_name"], base64.b64decode(d["content"]), d.get("mime_type") or "application/octet-stream"
         )
     options = tuple(Option(*fields) for fields in data.get("options", []))
+    menu = data.get("menu")
     return Reply(
         text=data.get("text", ""),
         options=options,
         document=document,
         request_contact=data.get("request_contact", ""),
+        menu=tuple((name, description) for name, description in menu) if menu is not None else None,
     )

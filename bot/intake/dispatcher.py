@@ -138,7 +138,7 @@ class Dispatcher:
                 session = store.session  # type: ignore[attr-defined]
                 await self.intake.finish_event(session, item.id, self.clock())
                 rows = [(inbound.channel, inbound.user_id, reply_to_json(r)) for r in result.replies]
-                rows += [(o.channel, o.user_id, reply_to_json(o.reply)) for o in result.outgoing]
+                rows += [(o.channel, o.user_id, reply_to_json(o.reply)) for o in result.outgoing + result.menus]
                 await self.intake.add_replies(session, rows, self.clock())
 
             result = await self.handle(inbound, commit)
@@ -152,7 +152,7 @@ class Dispatcher:
             await self._set_aside(item)
             return
         self.replies.kick(item.channel, item.sender)
-        for outgoing in result.outgoing:
+        for outgoing in result.outgoing + result.menus:
             self.replies.kick(outgoing.channel, outgoing.user_id)
 
     async def _finish_without_effect(self, item: InboxItem) -> None:

@@ -83,7 +83,8 @@ class ZaloClient:
     # --- API methods -------------------------------------------------------------------------------
 
     async def get_me(self) -> dict[str, Any]:
-        return await self._call("getMe")
+        me: dict[str, Any] = await self._call("getMe")
+        return me
 
     async def get_updates(self, timeout: int = 30) -> dict[str, Any] | None:
         """One update, or None when the long poll ended idle (HTTP 408) or the answer held nothing."""
@@ -97,13 +98,15 @@ class ZaloClient:
             raise ValueError("message text is empty")
         if len(text) > MAX_TEXT_LENGTH:
             raise ValueError(f"message text is {len(text)} characters; Zalo takes at most {MAX_TEXT_LENGTH}")
-        return await self._call("sendMessage", {"chat_id": chat_id, "text": text})
+        sent: dict[str, Any] = await self._call("sendMessage", {"chat_id": chat_id, "text": text})
+        return sent
 
     async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> dict[str, Any]:
         payload: dict[str, Any] = {"chat_id": chat_id, "photo": photo_url}
         if caption:
             payload["caption"] = caption
-        return await self._call("sendPhoto", payload)
+        sent: dict[str, Any] = await self._call("sendPhoto", payload)
+        return sent
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> Any:
         return await self._call("sendChatAction", {"chat_id": chat_id, "action": action})
@@ -115,7 +118,8 @@ class ZaloClient:
         return await self._call("deleteWebhook")
 
     async def get_webhook_info(self) -> dict[str, Any]:
-        return await self._call("getWebhookInfo")
+        info: dict[str, Any] = await self._call("getWebhookInfo")
+        return info
 
     # --- transport and retry policy --------------------------------------------------------------------
 
@@ -150,7 +154,7 @@ class ZaloClient:
     def _delay(self, err: ZaloError, attempt: int) -> float:
         if isinstance(err, ZaloRateLimited) and err.retry_after is not None:
             return min(max(err.retry_after, 0.0), MAX_BACKOFF)
-        return min(self._backoff_base * 2**attempt, MAX_BACKOFF)
+        return min(self._backoff_base * 2.0**attempt, MAX_BACKOFF)
 
     async def _attempt(self, method: str, payload: dict[str, Any], read_timeout: float | None, idle_ok: bool) -> Any:
         timeout = httpx.USE_CLIENT_DEFAULT if read_timeout is None else httpx.Timeout(read_timeout, connect=10)
@@ -194,8 +198,10 @@ def _error_details(response: httpx.Response, body: Any) -> tuple[int, str, float
         # An answer that is not the API's JSON (a proxy's HTML page, say): retry it like a server error.
         code = response.status_code if response.status_code >= 400 else 502
         return code, f"unreadable answer (HTTP {response.status_code})", None
-    code = body.get("error_code")
-    if not isinstance(code, int) or isinstance(code, bool):
+    given = body.get("error_code")
+    if isinstance(given, int) and not isinstance(given, bool):
+        code = given
+    else:
         code = response.status_code if response.status_code >= 400 else 500
     description = body.get("description")
     return code, description if isinstance(description, str) else "", _retry_after(response, body)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from handlers.commands import CommandSpec
 from handlers.context import Context
 from handlers.domain import Role
 from handlers.parsing import fold, parse_id
 from handlers.texts import admin as T
+from handlers.texts import commands as D
 from handlers.texts import common as C
 from handlers.texts.registration import ROLE_LABELS
 
@@ -44,9 +46,27 @@ async def change_role(ctx: Context, args: str, *, grant: bool) -> None:
     label = ROLE_LABELS[role.value]
     if grant:
         await ctx.store.grant_role(target.id, role)
+        ctx.changed_people.add(target.id)
         ctx.say(T.GRANTED.format(role=label, name=target.full_name, id=target.id))
         for identity in await ctx.store.identities_of(target.id):
             ctx.notify(identity.channel, identity.external_id, T.GRANTED_NOTICE.format(role=label))
     else:
         await ctx.store.revoke_role(target.id, role)
+        ctx.changed_people.add(target.id)
         ctx.say(T.REVOKED.format(role=label, name=target.full_name, id=target.id))
+
+
+async def grant_command(ctx: Context, args: str) -> None:
+    await change_role(ctx, args, grant=True)
+
+
+async def revoke_command(ctx: Context, args: str) -> None:
+    await change_role(ctx, args, grant=False)
+
+
+def commands() -> list[CommandSpec]:
+    admin = frozenset({Role.ADMIN})
+    return [
+        CommandSpec("capquyen", grant_command, D.GRANT, admin, ("grant",), args="<mã số> <vai trò>"),
+        CommandSpec("thuquyen", revoke_command, D.REVOKE, admin, ("revoke",), args="<mã số> <vai trò>"),
+    ]

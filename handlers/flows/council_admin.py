@@ -22,7 +22,7 @@ from handlers.flows.review_common import (
 )
 from handlers.flows.review_results import rules_for
 from handlers.flows.review_rules import conflict
-from handlers.flows.review_store import RoundReview, Seat
+from handlers.flows.review_store import RoundReview, ScoreSheet, Seat
 from handlers.parsing import fold, match_option
 from handlers.results import diverges, sheet_total, show_points
 from handlers.texts import review as T
@@ -119,7 +119,7 @@ async def round_view(ctx: Context, rnd: Round) -> None:
     assigned: dict[int, list[int]] = {i: [] for i in ids}
     for a in await ctx.store.assignments(initiative_ids=ids):
         assigned[a.initiative_id].append(a.person_id)
-    sheets: dict[int, list] = {i: [] for i in ids}
+    sheets: dict[int, list[ScoreSheet]] = {i: [] for i in ids}
     for sheet in await ctx.store.score_sheets(ids):
         sheets[sheet.initiative_id].append(sheet)
     review = await ctx.store.round_review(rnd.id)

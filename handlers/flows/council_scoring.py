@@ -8,6 +8,7 @@ divergent set of totals)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from handlers.campaign import NoticeSpec
@@ -37,7 +38,7 @@ DIVERGENCE_KIND = "review:divergence"
 # --- the scoresheet: a form built from the campaign's rubric -------------------------------------------------
 
 
-def _points(criterion: Criterion):
+def _points(criterion: Criterion) -> Callable[[str, Context, Draft], str]:
     def parse(text: str, ctx: Context, draft: Draft) -> str:
         try:
             return str(parse_points(text, criterion))

@@ -17,10 +17,12 @@ import secrets
 from datetime import timedelta
 from enum import Enum
 
+from handlers.commands import CommandSpec
 from handlers.context import Context
 from handlers.domain import Person, Role
 from handlers.flows.linking import code_hash
 from handlers.parsing import ParseError, parse_id, parse_phone
+from handlers.texts import commands as D
 from handlers.texts import common as C
 from handlers.texts import identity as T
 from handlers.texts.registration import ROLE_LABELS
@@ -208,6 +210,7 @@ async def approve_command(ctx: Context, args: str) -> None:
         return
     for account in accounts:
         await ctx.store.link_identity(account.id, target.id)
+        ctx.changed_people.add(target.id)
     roles = _roles_text(target)
     ctx.say(T.APPROVED.format(new=newcomer.full_name, name=target.full_name, roles=roles))
     await ctx.store.enqueue_notice(
@@ -220,8 +223,24 @@ async def approve_command(ctx: Context, args: str) -> None:
     )
 
 
-def verify_command(ctx: Context) -> None:
+async def verify_command(ctx: Context, args: str = "") -> None:
     ctx.reply(_with_contact_button(T.VERIFY_HOW))
+
+
+def commands() -> list[CommandSpec]:
+    secretariat = frozenset({Role.SECRETARIAT})
+    return [
+        CommandSpec("xacminh", verify_command, D.VERIFY, aliases=("verify",)),
+        CommandSpec(
+            "moimoi",
+            invite_command,
+            D.INVITE,
+            secretariat | {Role.UNIT_HEAD},
+            ("loimoi", "invite"),
+            args="<mã số | số điện thoại>",
+        ),
+        CommandSpec("duyetnhan", approve_command, D.APPROVE, secretariat, args="<mã người mới> <mã hồ sơ>"),
+    ]
 
 
 def _with_contact_button(text: str) -> Reply:

@@ -7,7 +7,9 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from handlers.commands import CommandSpec
 from handlers.context import Context
+from handlers.texts import commands as D
 from handlers.texts import linking as T
 
 CODE_MINUTES = 15
@@ -56,3 +58,7 @@ async def _issue(ctx: Context) -> None:
     code = f"{secrets.randbelow(1_000_000):06d}"
     await ctx.store.create_link_code(code_hash(code), ctx.person.id, ctx.now + timedelta(minutes=CODE_MINUTES))
     ctx.say(T.CODE_ISSUED.format(code=code, minutes=CODE_MINUTES))
+
+
+def commands() -> list[CommandSpec]:
+    return [CommandSpec("lienket", link_command, D.LINK, aliases=("link",))]

@@ -32,9 +32,16 @@ class MenuEntries(Protocol):
 class MenuFlow:
     name = "menu"
 
-    def __init__(self, submission: SubmissionFlow, mine: MineFlow, extras: Sequence[MenuEntries] = ()) -> None:
+    def __init__(
+        self,
+        submission: SubmissionFlow,
+        mine: MineFlow,
+        help_text: Callable[[Context], str],
+        extras: Sequence[MenuEntries] = (),
+    ) -> None:
         self.submission = submission
         self.mine = mine
+        self.help_text = help_text
         self.extras = list(extras)
 
     async def _drafts(self, ctx: Context) -> list[Initiative]:
@@ -89,7 +96,7 @@ class MenuFlow:
             await self.profile(ctx)
         else:
             ctx.enter(None)
-            ctx.say(C.GENERAL_HELP)
+            ctx.say(self.help_text(ctx))
 
     async def offer_new(self, ctx: Context) -> None:
         """/moi: a user with drafts chooses between them and a new one; others start at once."""

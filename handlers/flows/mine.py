@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from handlers.context import Context
 from handlers.domain import Initiative, Status, can_withdraw
 from handlers.duplicates import NOTE_FIELD
@@ -33,8 +35,9 @@ def _row(initiative: Initiative) -> str:
 class MineFlow:
     name = "mine"
 
-    def __init__(self, submission: SubmissionFlow) -> None:
+    def __init__(self, submission: SubmissionFlow, help_text: Callable[[Context], str]) -> None:
         self.submission = submission
+        self.help_text = help_text
 
     async def _own(self, ctx: Context) -> list[Initiative]:
         assert ctx.person is not None
@@ -56,7 +59,7 @@ class MineFlow:
             if ctx.command.name in ("huy", "quaylai") and state.get("view") is not None:
                 await self.start(ctx)
             elif ctx.command.name == "trogiup":
-                ctx.say(C.GENERAL_HELP)
+                ctx.say(self.help_text(ctx))
             else:
                 ctx.enter(None)
                 ctx.say(C.CANCELLED_DRAFT_KEPT if ctx.command.name == "huy" else C.NOTHING_TO_GO_BACK)

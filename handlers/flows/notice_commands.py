@@ -1,35 +1,28 @@
-"""The commands of campaigns, reminders and notices, for the core's router."""
+"""The commands of campaigns, reminders and notices, for the command table."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from handlers.context import Context
+from handlers.commands import CommandSpec
+from handlers.domain import Role
 from handlers.flows import campaign_admin, unit_views
+from handlers.texts import commands as D
 
-CommandFn = Callable[[Context, str], Awaitable[None]]
+SECRETARIAT = frozenset({Role.SECRETARIAT})
 
-COMMANDS: dict[str, CommandFn] = {
-    "chiendich": campaign_admin.list_campaigns,
-    "taodot": campaign_admin.create_campaign,
-    "doihan": campaign_admin.move_deadline,
-    "dongdot": campaign_admin.close_round,
-    "modot": campaign_admin.reopen_round,
-    "lichnhac": campaign_admin.set_schedule,
-    "donvi": unit_views.unit_view,
-    "tongquan": unit_views.overview,
-    "hanmuc": unit_views.usage,
-    "tatthongbao": unit_views.mute,
-    "batthongbao": unit_views.unmute,
-}
 
-ALIASES: dict[str, str] = {
-    **{name: name for name in COMMANDS},
-    "campaign": "chiendich",
-    "dotxet": "chiendich",
-    "unit": "donvi",
-    "overview": "tongquan",
-    "quota": "hanmuc",
-    "mute": "tatthongbao",
-    "unmute": "batthongbao",
-}
+def commands() -> list[CommandSpec]:
+    return [
+        CommandSpec("chiendich", campaign_admin.list_campaigns, D.CAMPAIGNS, SECRETARIAT, ("campaign", "dotxet")),
+        CommandSpec("taodot", campaign_admin.create_campaign, D.NEW_CAMPAIGN, SECRETARIAT, args="<năm>"),
+        CommandSpec("doihan", campaign_admin.move_deadline, D.MOVE_DEADLINE, SECRETARIAT, args="<mã đợt> <ngày>"),
+        CommandSpec("dongdot", campaign_admin.close_round, D.CLOSE_ROUND, SECRETARIAT, args="<mã đợt>"),
+        CommandSpec("modot", campaign_admin.reopen_round, D.REOPEN_ROUND, SECRETARIAT, args="<mã đợt>"),
+        CommandSpec(
+            "lichnhac", campaign_admin.set_schedule, D.SCHEDULE, SECRETARIAT, args="<năm> <các ngày nhắc> <giờ>"
+        ),
+        CommandSpec("tongquan", unit_views.overview, D.OVERVIEW, SECRETARIAT, ("overview",)),
+        CommandSpec("donvi", unit_views.unit_view, D.UNIT, frozenset({Role.UNIT_HEAD}), ("unit",)),
+        CommandSpec("hanmuc", unit_views.usage, D.QUOTA, frozenset({Role.ADMIN}), ("quota",)),
+        CommandSpec("tatthongbao", unit_views.mute, D.MUTE, aliases=("mute",)),
+        CommandSpec("batthongbao", unit_views.unmute, D.UNMUTE, aliases=("unmute",)),
+    ]

@@ -3,9 +3,9 @@ rules; the council member's scoring; the documents (M-02, M-01, yearly list)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
+from handlers.commands import CommandSpec
 from handlers.context import Context
 from handlers.domain import Role
 from handlers.flows import council_admin, duplicate_review, transfers
@@ -18,45 +18,12 @@ from handlers.flows.review_results import rules_for
 from handlers.flows.submission import SubmissionFlow
 from handlers.results import format_rules, parse_rules
 from handlers.rounds import ensure_default_campaign
+from handlers.texts import commands as D
 from handlers.texts import review as T
 
-CommandFn = Callable[[Context, str], Awaitable[None]]
-
-ALIASES: dict[str, str] = {
-    "hoso": "hoso",
-    "thamdinh": "hoso",
-    "tiepnhan": "hoso",
-    "inbox": "hoso",
-    "hoidong": "hoidong",
-    "council": "hoidong",
-    "phancong": "phancong",
-    "assign": "phancong",
-    "chamdiem": "chamdiem",
-    "score": "chamdiem",
-    "dongcham": "dongcham",
-    "mocham": "mocham",
-    "ketqua": "ketqua",
-    "results": "ketqua",
-    "quydinh": "quydinh",
-    "thangdiem": "quydinh",
-    "rules": "quydinh",
-    "taidon": "taidon",
-    "m02": "taidon",
-    "totrinh": "totrinh",
-    "m01": "totrinh",
-    "danhsachnam": "danhsachnam",
-    "baocao": "danhsachnam",
-    "thuky": "thuky",
-    "sosanh": "sosanh",
-    "doichieu": "sosanh",
-    "compare": "sosanh",
-    "trunglap": "trunglap",
-    "duplicates": "trunglap",
-    "chuyengiao": "chuyengiao",
-    "transfer": "chuyengiao",
-    "quyetdinh": "quyetdinh",
-    "decision": "quyetdinh",
-}
+SECRETARIAT = frozenset({Role.SECRETARIAT})
+COUNCIL = frozenset({Role.COUNCIL})
+DOCUMENTS = frozenset({Role.SECRETARIAT, Role.UNIT_HEAD})
 
 
 class RulesFlow:
@@ -166,26 +133,8 @@ async def get_year_list(ctx: Context, args: str) -> None:
     await deliver(ctx, {"d": YEAR, "y": year, "u": unit_id or 0}, T.YEAR_CAPTION.format(year=year))
 
 
-async def role_help(ctx: Context, args: str) -> None:
-    person = ctx.person
-    roles = (Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD)
-    if person is None or not any(person.has(role) for role in roles):
-        ctx.say(T.NOT_ALLOWED_DOCS)
-        return
-    parts = []
-    if person.has(Role.SECRETARIAT):
-        parts.append(T.HELP_SECRETARIAT)
-    if person.has(Role.COUNCIL):
-        parts.append(T.HELP_COUNCIL)
-    if person.has(Role.UNIT_HEAD):
-        parts.append(T.HELP_UNIT_HEAD)
-    if Role.ADMIN in person.roles:
-        parts.append(T.HELP_ADMIN)
-    ctx.say("\n\n".join(parts))
-
-
 class ReviewFlows:
-    """Built once by the core: the review's flows (by conversation name) and commands (by command word)."""
+    """Built once by the core: the review's flows (by conversation name) and commands (for the table)."""
 
     def __init__(self, submission: SubmissionFlow) -> None:
         self.intake = IntakeFlow(submission)
@@ -196,21 +145,50 @@ class ReviewFlows:
         self.flows: dict[str, Any] = {
             f.name: f for f in (self.intake, self.score, self.council, self.results, self.rules)
         }
-        self.commands: dict[str, CommandFn] = {
-            "hoso": self.intake.start,
-            "hoidong": council_admin.council,
-            "phancong": council_admin.assign,
-            "dongcham": council_admin.close_scoring,
-            "mocham": council_admin.reopen_scoring,
-            "ketqua": self.results.start,
-            "quydinh": self.rules.start,
-            "chamdiem": self.council.start,
-            "taidon": get_m02,
-            "totrinh": get_m01,
-            "danhsachnam": get_year_list,
-            "thuky": role_help,
-            "sosanh": duplicate_review.compare_command,
-            "trunglap": duplicate_review.report_command,
-            "chuyengiao": transfers.transfer_command,
-            "quyetdinh": transfers.decision_command,
-        }
+        self.commands = [
+            CommandSpec("hoso", self.intake.start, D.INBOX, SECRETARIAT, ("thamdinh", "tiepnhan", "inbox")),
+            CommandSpec("hoidong", council_admin.council, D.COUNCIL, SECRETARIAT, ("council",), args="<mã đợt>"),
+            CommandSpec(
+                "phancong", council_admin.assign, D.ASSIGN, SECRETARIAT, ("assign",), args="<mã đợt | số biên nhận>"
+            ),
+            CommandSpec("dongcham", council_admin.close_scoring, D.CLOSE_SCORING, SECRETARIAT, args="<mã đợt>"),
+            CommandSpec("mocham", council_admin.reopen_scoring, D.REOPEN_SCORING, SECRETARIAT, args="<mã đợt>"),
+            CommandSpec("ketqua", self.results.start, D.RESULTS, SECRETARIAT, ("results",), args="<mã đợt>"),
+            CommandSpec("quydinh", self.rules.start, D.RULES, SECRETARIAT, ("thangdiem", "rules"), args="[năm]"),
+            CommandSpec("chamdiem", self.council.start, D.SCORE, COUNCIL, ("score",)),
+            CommandSpec(
+                "sosanh",
+                duplicate_review.compare_command,
+                D.COMPARE,
+                SECRETARIAT | COUNCIL,
+                ("doichieu", "compare"),
+                args="<số biên nhận> [số biên nhận]",
+            ),
+            CommandSpec(
+                "trunglap",
+                duplicate_review.report_command,
+                D.DUPLICATES,
+                SECRETARIAT,
+                ("duplicates",),
+                args="<mã đợt> [excel]",
+            ),
+            CommandSpec(
+                "quyetdinh",
+                transfers.decision_command,
+                D.DECISION,
+                SECRETARIAT,
+                ("decision",),
+                args="<mã đợt> <số> <ngày>",
+            ),
+            CommandSpec(
+                "chuyengiao",
+                transfers.transfer_command,
+                D.TRANSFER,
+                SECRETARIAT,
+                ("transfer",),
+                args="<số biên nhận>; <bên nhận>; <ngày>; <hợp đồng>",
+            ),
+            CommandSpec("totrinh", get_m01, D.M01, DOCUMENTS, ("m01",), args="[mã đơn vị] [năm]"),
+            CommandSpec("danhsachnam", get_year_list, D.YEAR_LIST, DOCUMENTS, ("baocao",), args="[năm] [mã đơn vị]"),
+            CommandSpec("taidon", get_m02, D.M02, aliases=("m02",), args="<số biên nhận>"),
+        ]

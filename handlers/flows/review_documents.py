@@ -340,7 +340,7 @@ async def yearly_list(store: Store, year: int, unit_id: int | None, today: date)
         per_unit.setdefault(name, Counter())[results[i.id].grade or "GCN"] += 1
         prizes[name] += results[i.id].prize
     grades = sorted({g for c in per_unit.values() for g in c if g != "GCN"})
-    summary_rows = [
+    summary_rows: list[list[sheets.Cell]] = [
         [n, name, sum(counts.values()), *[counts.get(g, 0) for g in grades], counts.get("GCN", 0), prizes[name]]
         for n, (name, counts) in enumerate(sorted(per_unit.items()), 1)
     ]
@@ -460,7 +460,7 @@ async def duplicates_sheet(store: Store, rnd: Round, today: date) -> Document:
 
 
 def public_list(records: list[PublicRecord], today: date) -> bytes:
-    rows = [
+    rows: list[list[sheets.Cell]] = [
         [n, r.year, r.receipt, r.title, ", ".join(r.authors), r.unit, r.field, r.grade_label, r.summary]
         for n, r in enumerate(records, 1)
     ]

@@ -4,6 +4,8 @@ authors); every submission was snapshotted by the store, so amendments never era
 
 from __future__ import annotations
 
+from typing import Any
+
 from handlers.context import Context
 from handlers.domain import Initiative, InvalidTransition, Role, Status
 from handlers.duplicates import flag_lines
@@ -41,7 +43,7 @@ LIST_LIMIT = 40
 ACTIONS = {ACCEPT: Status.ACCEPTED, AMEND: Status.AMEND_REQUESTED, REFUSE: Status.REFUSED}
 
 
-def changed_fields(before: dict, after: dict) -> list[str]:
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     labels = []
     for entry in SUBMISSION_FORM.entries:
         if before.get(entry.name) != after.get(entry.name):

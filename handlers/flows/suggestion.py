@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.attachments import size_text
+from handlers.commands import CommandSpec
 from handlers.context import Command, Context
 from handlers.domain import Role
 from handlers.flows.suggestion_bank import SuggestionBankFlow
@@ -29,6 +30,7 @@ from handlers.flows.suggestion_service import (
 from handlers.forms import Draft, Form, FormFlow, Step
 from handlers.metadata import scrub
 from handlers.parsing import ParseError, format_date, is_yes, match_option, require_text
+from handlers.texts import commands as D
 from handlers.texts import common as C
 from handlers.texts import suggestion as T
 from handlers.types import Option
@@ -385,8 +387,6 @@ MENU_BANK = "__hk_bank__"
 class Suggestions:
     """The suggestion channel as the core sees it: commands, main-menu entries, flows."""
 
-    COMMANDS = frozenset({"hienke", "xulyhienke", "nganhangykien"})
-
     def __init__(self) -> None:
         self.send = SuggestionSendFlow()
         self.mine = SuggestionMineFlow(self.send)
@@ -397,16 +397,22 @@ class Suggestions:
     def flows(self) -> dict[str, Any]:
         return {flow.name: flow for flow in (self.send, self.mine, self.desk, self.bank)}
 
-    async def command(self, ctx: Context, command: Command) -> None:
-        if command.name == "hienke" and ctx.conversation.flow == self.send.name:
+    def commands(self) -> list[CommandSpec]:
+        return [
+            CommandSpec("hienke", self.suggest, D.SUGGEST, aliases=("gopy", "suggest")),
+            CommandSpec("nganhangykien", self.bank.search, D.IDEAS, aliases=("nganhang", "ideas"), args="[từ khoá]"),
+            CommandSpec("xulyhienke", self.desk_command, D.DESK, frozenset({Role.SECRETARIAT, Role.UNIT_HEAD})),
+        ]
+
+    async def suggest(self, ctx: Context, args: str) -> None:
+        if ctx.conversation.flow == self.send.name:
             ctx.say(T.RESUMING)
             await self.send.resume(ctx)
-        elif command.name == "hienke":
-            await self.mine.start(ctx)
-        elif command.name == "xulyhienke":
-            await self.desk.start(ctx)
         else:
-            await self.bank.search(ctx, command.args)
+            await self.mine.start(ctx)
+
+    async def desk_command(self, ctx: Context, args: str) -> None:
+        await self.desk.start(ctx)
 
     async def menu_options(self, ctx: Context) -> list[Option]:
         options = [Option(MENU_SUGGEST, T.MENU_SUGGEST), Option(MENU_BANK, T.MENU_BANK)]

@@ -334,39 +334,6 @@ CHANNEL_POST = (
 )
 CHANNEL_POST_LINK = "Xem thêm: {url}"
 
-# --- help by role (/thuky) -------------------------------------------------------------------------------------
-HELP_SECRETARIAT = (
-    "THƯỜNG TRỰC HỘI ĐỒNG\n"
-    "Hồ sơ: /hoso — hồ sơ chờ kiểm tra (tiếp nhận, yêu cầu bổ sung, không tiếp nhận)\n"
-    + COUNCIL_USAGE.replace("Lệnh cho Thường trực Hội đồng:\n", "")
-    + "\nĐợt xét và nhắc hạn:\n"
-    "/chiendich — các năm, các đợt và mã đợt\n"
-    "/taodot <năm> — tạo đợt xét năm mới theo kế hoạch năm trước\n"
-    "/doihan <mã đợt> <ngày> — dời hạn nộp; /dongdot, /modot <mã đợt> — đóng sớm, mở lại\n"
-    "/lichnhac <năm> <các ngày nhắc> <giờ> — ví dụ /lichnhac 2027 14,7,3,1,0 08:00\n"
-    "/tongquan — tiến độ các đơn vị, chỉ tiêu cải cách hành chính\n"
-    "Hiến kế: /xulyhienke — hiến kế mới, chuyển đơn vị, trả lời, đóng\n"
-    "Trùng lặp: /sosanh <số biên nhận A> <số biên nhận B> — đối chiếu hai sáng kiến, đánh dấu đoạn trùng; "
-    "/trunglap <mã đợt> [excel] — các cặp nghi trùng lặp của đợt\n"
-    "Tài liệu: /taidon <số biên nhận> — đơn M-02 (Word); /totrinh <mã đơn vị> [năm] — tờ trình M-01; "
-    "/danhsachnam [năm] [mã đơn vị] — danh sách sáng kiến được công nhận, được chuyển giao (Excel)\n"
-    "Công nhận, chuyển giao: /quyetdinh <mã đợt> <số> <ngày> — số, ngày quyết định công nhận; "
-    "/chuyengiao <số biên nhận>; <bên nhận>; <ngày>; <hợp đồng, thỏa thuận> — ghi nhận chuyển giao"
-)
-HELP_COUNCIL = (
-    "THÀNH VIÊN HỘI ĐỒNG\n/chamdiem — hồ sơ được phân công, chấm điểm và sửa phiếu chấm\n"
-    "/sosanh <số biên nhận> — đối chiếu hồ sơ được phân công với sáng kiến bot đánh dấu là giống nó"
-)
-HELP_UNIT_HEAD = (
-    "THỦ TRƯỞNG ĐƠN VỊ\n/donvi — sáng kiến của đơn vị, chỉ tiêu, số ngày đến hạn\n"
-    "/totrinh [năm] — tờ trình M-01 đề nghị công nhận các sáng kiến của đơn vị\n"
-    "/danhsachnam [năm] — danh sách sáng kiến được công nhận của đơn vị (Excel)\n"
-    "/xulyhienke — hiến kế được chuyển đến đơn vị"
-)
-HELP_ADMIN = (
-    "QUẢN TRỊ\n/capquyen <mã số> <vai trò>, /thuquyen <mã số> <vai trò> — vai trò: canbo, thutruong, thuky, "
-    "hoidong, quantri\n/hanmuc — số tin đã gửi qua Zalo trong tháng"
-)
 
 # --- reminders to council members ------------------------------------------------------------------
 COUNCIL_SCORING_DUE = (

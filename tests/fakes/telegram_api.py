@@ -874,6 +874,7 @@ class FakeTelegram:
         if not isinstance(commands, list):
             raise ApiError(400, "Bad Request: can't parse commands JSON object")
         self.commands[self._commands_key(params)] = commands
+        await self._notify_changed()
         return True
 
     async def _get_my_commands(self, params: _Params) -> list[JSON]:
@@ -886,7 +887,8 @@ class FakeTelegram:
     @staticmethod
     def _commands_key(params: _Params) -> str:
         scope = params.get_json("scope") or {"type": "default"}
-        return f"{scope.get('type', 'default')}:{params.get_str('language_code') or ''}"
+        chat = f":{scope['chat_id']}" if "chat_id" in scope else ""
+        return f"{scope.get('type', 'default')}{chat}:{params.get_str('language_code') or ''}"
 
     # ------------------------------------------------------------------ helpers
 
