@@ -201,11 +201,12 @@ class PreparedQuery:
     # --- scoring ----------------------------------------------------------------------------------------
 
     def score(self, doc_fingerprints: Collection[int]) -> float:
-        """Weighted containment of this text in the document. Before ``weigh``, every feature weighs 1."""
-        doc = _as_set(doc_fingerprints)
+        """Weighted containment of this text in the document. Before ``weigh``, every feature weighs 1.
+        (``math.fsum`` is exact, so the order the shared features come in never changes the score.)"""
+        shared = self.fingerprints.intersection(doc_fingerprints)
         if not self.weights:
-            return min(sum(1 for f in self.features if f in doc) / max(len(self.features), MIN_BASIS), 1.0)
-        return min(math.fsum(self.weights[f] for f in self.features if f in doc) / self.basis, 1.0)
+            return min(len(shared) / max(len(self.features), MIN_BASIS), 1.0)
+        return min(math.fsum(map(self.weights.__getitem__, shared)) / self.basis, 1.0)
 
     def _runs(self, doc: set[int] | frozenset[int]) -> Iterator[tuple[int, int, int]]:
         """Shared passages as (sentence number, first feature, last feature + 1)."""
@@ -274,6 +275,7 @@ def _as_set(fps: Collection[int]) -> set[int] | frozenset[int]:
 # In memory, a posting is one 64-bit integer: the 32-bit feature, then a 32-bit slot number.
 _SLOT_BITS: Final = 32
 _SLOT_MASK: Final = (1 << _SLOT_BITS) - 1
+_LITTLE: Final = sys.byteorder == "little"
 _RECENT_LIMIT: Final = 1 << 16  # postings kept in the dict before they are sorted into a level
 _LEVEL_RATIO: Final = 8
 
@@ -344,7 +346,10 @@ class _Postings:
             i = bisect_left(level, lo)
             j = bisect_left(level, hi, i)
             if j > i:
-                out.extend(p & _SLOT_MASK for p in level[i:j])
+                if _LITTLE:  # the low halves of the 64-bit postings, read as 32-bit words in C
+                    out.extend(memoryview(level).cast("B").cast("I")[2 * i : 2 * j : 2])
+                else:
+                    out.extend(p & _SLOT_MASK for p in level[i:j])
         out.extend(self._recent.get(feature, ()))
         return out
 
@@ -462,8 +467,11 @@ class InMemoryIndex:
         df, n = discount(self.df(q.features), len(self._slot_of), excluded)
         q.weigh(df, n)
         prefix = q.prefix(df)
-        doc_of = self._doc_of
-        postings = {f: [d for slot in self._postings.slots(f) if (d := doc_of[slot]) is not None] for f in prefix}
+        live = self._doc_of.__getitem__
+        postings: dict[int, list[int]] = {}
+        for f in prefix:
+            docs = map(live, self._postings.slots(f))
+            postings[f] = [d for d in docs if d is not None] if self._dead else list(docs)  # type: ignore[misc]
         candidates = []
         for doc_id in q.rank(prefix, postings, exclude):
             fps = self._fps[self._slot_of[doc_id]]
