@@ -138,7 +138,7 @@ def bench_memory(corpus: list[tuple[int, str, str]], queries: list[dict[str, Any
     t = time.perf_counter()
     index.add_many(corpus)
     build = time.perf_counter() - t
-    size = f"RSS +{rss_mb() - before:.0f} MB"
+    size = f"index ~{index.approx_bytes() / 2**20:.0f} MB (peak RSS +{rss_mb() - before:.0f} MB while building)"
     adds = []
     for doc in extra:
         t = time.perf_counter()

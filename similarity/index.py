@@ -14,7 +14,8 @@ both only supply document frequencies, postings and stored features, and this mo
    read (no cap, no sampling, whatever the age of the initiative) until the features left unread weigh less
    than ``CANDIDATE_SHARE`` of those any stored initiative holds. An initiative holding at least that share
    of them must hold one of the features read; copies share many rare features anyway. Candidates are
-   ranked by how many of those rare features they hold, and the best ``CANDIDATES`` are scored exactly.
+   ranked by how many of those rare features they hold (ties to the lower id), and the best ``CANDIDATES``
+   are scored exactly.
 4. Score = weighted containment of the query in the stored initiative: the weight of the features they
    share over the query's own weight. A copied paragraph of a longer text scores as high as a whole copy.
 5. Flagged: at or above the threshold and ``MARGIN`` above the background (``flagged``).
@@ -22,6 +23,7 @@ both only supply document frequencies, postings and stored features, and this mo
 
 from __future__ import annotations
 
+import heapq
 import math
 import struct
 import sys
@@ -180,19 +182,6 @@ class PreparedQuery:
             left -= self.weights[f]
         return out
 
-    def rank(
-        self, prefix: Sequence[int], postings: Mapping[int, list[int]], exclude: Collection[int] = ()
-    ) -> list[int]:
-        """The ``CANDIDATES`` doc ids holding the most features of the prefix (``postings``: feature → doc ids
-        holding it, in any order). Counting runs in C; ties go to the doc met first with the features in prefix
-        order and each feature's doc ids ascending, so every index ranks alike."""
-        for docs in postings.values():
-            docs.sort()
-        counts = Counter(chain.from_iterable(postings.get(f, ()) for f in prefix))
-        for doc_id in exclude:
-            counts.pop(doc_id, None)
-        return [doc_id for doc_id, _ in counts.most_common(CANDIDATES)]
-
     # --- scoring ----------------------------------------------------------------------------------------
 
     def score(self, doc_fingerprints: Collection[int]) -> float:
@@ -261,6 +250,16 @@ def flagged(score: float, background: float, threshold: float, margin: float = M
     initiatives on the same subject look to this text anyway. A copy stands out from them, a new text on a
     well-trodden subject does not, however much stock wording they share."""
     return score >= threshold and (score >= max(SURE, threshold) or score - background >= margin)
+
+
+def top_candidates(counts: Mapping[int, int]) -> list[int]:
+    """The ``CANDIDATES`` doc ids holding the most prefix features (``counts``), ties to the lower id: what the
+    SQL index computes with ORDER BY count DESC, doc_id LIMIT."""
+    if len(counts) <= CANDIDATES:
+        return sorted(counts, key=lambda d: (-counts[d], d))
+    cut = heapq.nlargest(CANDIDATES, counts.values())[-1]
+    above = sorted((d for d, c in counts.items() if c > cut), key=lambda d: (-counts[d], d))
+    return above + sorted(d for d, c in counts.items() if c == cut)[: CANDIDATES - len(above)]
 
 
 def _as_set(fps: Collection[int]) -> set[int] | frozenset[int]:
@@ -462,13 +461,15 @@ class InMemoryIndex:
         df, n = discount(self.df(q.features), len(self._slot_of), excluded)
         q.weigh(df, n)
         prefix = q.prefix(df)
-        live = self._doc_of.__getitem__
-        postings: dict[int, list[int]] = {}
-        for f in prefix:
-            docs = map(live, self._postings.slots(f))
-            postings[f] = [d for d in docs if d is not None] if self._dead else list(docs)  # type: ignore[misc]
+        counts = Counter(chain.from_iterable(map(self._postings.slots, prefix)))  # slot → prefix features held
+        if self._dead:
+            for slot in [s for s in counts if self._doc_of[s] is None]:
+                del counts[slot]
+        by_doc: dict[int, int] = {self._doc_of[slot]: c for slot, c in counts.items()}  # type: ignore[misc]
+        for doc_id in exclude:
+            by_doc.pop(doc_id, None)
         candidates = []
-        for doc_id in q.rank(prefix, postings, exclude):
+        for doc_id in top_candidates(by_doc):
             fps = self._fps[self._slot_of[doc_id]]
             assert fps is not None
             candidates.append((doc_id, fps))

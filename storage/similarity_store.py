@@ -11,8 +11,9 @@ id, or an imported older initiative's id negated: ``storage.duplicates``); creat
 - ``similarity_term``: per feature, how many initiatives hold it (df), kept up to date on every insert and
   removal; the row with feature ``N_KEY`` (-1) holds N, the number of initiatives.
 
-A check is three round trips: the df of the new text's features (and N); every posting of the rarest
-features (the prefix, ``PreparedQuery.prefix``); the features of the best candidates. Changing the features
+A check is three round trips: the df of the new text's features (and N); the initiatives holding most of the
+rarest features (the prefix, ``PreparedQuery.prefix``), counted in the database; the features of the best
+candidates. Changing the features
 means rebuilding the tables (``bot reindex``, and re-importing older initiatives).
 """
 
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import Field, SQLModel
 
 from similarity.index import (
+    CANDIDATES,
     DEFAULT_THRESHOLD,
     MARGIN,
     N_KEY,
@@ -82,9 +84,18 @@ async def drop_similarity_tables(conn: AsyncConnection) -> None:
 
 
 _DF_STMT: Final = select(_TERM.c.feature, _TERM.c.df).where(_TERM.c.feature.in_(bindparam("f", expanding=True)))
-_POSTINGS_STMT: Final = select(_POSTING.c.feature, _POSTING.c.doc_id).where(
-    _POSTING.c.feature.in_(bindparam("f", expanding=True))
+_HELD = func.count().label("held")
+# similarity.index.top_candidates, in the database: only the best CANDIDATES rows come back.
+_CANDIDATES_STMT: Final = (
+    select(_POSTING.c.doc_id, _HELD)
+    .where(_POSTING.c.feature.in_(bindparam("f", expanding=True)))
+    .where(_POSTING.c.doc_id.not_in(bindparam("x", expanding=True)))
+    .group_by(_POSTING.c.doc_id)
+    .order_by(_HELD.desc(), _POSTING.c.doc_id)
+    .limit(CANDIDATES)
 )
+# Stands for "exclude nothing": the smallest BIGINT (imported initiatives have negative ids).
+_NO_DOC: Final = -(1 << 63)
 _DOCS_STMT: Final = select(_DOC.c.doc_id, _DOC.c.features).where(_DOC.c.doc_id.in_(bindparam("d", expanding=True)))
 
 
@@ -164,11 +175,10 @@ class SqlSimilarityIndex:
             df, n = discount(df, n, [unpack_fingerprints(blob) for _, blob in excluded])
             q.weigh(df, n)
             prefix = q.prefix(df)
-            postings: dict[int, list[int]] = {}
-            for chunk in _chunks(prefix):
-                for feature, doc_id in (await conn.execute(_POSTINGS_STMT, {"f": chunk})):
-                    postings.setdefault(feature, []).append(doc_id)
-            ranked = q.rank(prefix, postings, exclude)
+            if not prefix:
+                return []
+            params = {"f": prefix, "x": list(exclude) or [_NO_DOC]}
+            ranked = [doc_id for doc_id, _ in await conn.execute(_CANDIDATES_STMT, params)]
             stored: dict[int, bytes] = {}
             for chunk in _chunks(ranked):
                 stored.update((await conn.execute(_DOCS_STMT, {"d": chunk})).all())
