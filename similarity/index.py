@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
+from operator import itemgetter
 from typing import Final, Literal
 
 from similarity.features import Located, features, located, sentence_features
@@ -462,12 +463,20 @@ class InMemoryIndex:
         q.weigh(df, n)
         prefix = q.prefix(df)
         counts = Counter(chain.from_iterable(map(self._postings.slots, prefix)))  # slot → prefix features held
-        if self._dead:
-            for slot in [s for s in counts if self._doc_of[s] is None]:
-                del counts[slot]
-        by_doc: dict[int, int] = {self._doc_of[slot]: c for slot, c in counts.items()}  # type: ignore[misc]
-        for doc_id in exclude:
-            by_doc.pop(doc_id, None)
+        # Only slots that can make the top need their doc id: sort the counts in C, keep down to the count at
+        # place CANDIDATES (counting past removed and excluded documents), ties included.
+        ordered = sorted(counts.items(), key=itemgetter(1), reverse=True)
+        by_doc: dict[int, int] = {}
+        floor = 0
+        for slot, held in ordered:
+            if held < floor:
+                break
+            doc_id = self._doc_of[slot]
+            if doc_id is None or doc_id in exclude:
+                continue
+            by_doc[doc_id] = held
+            if len(by_doc) == CANDIDATES:
+                floor = held
         candidates = []
         for doc_id in top_candidates(by_doc):
             fps = self._fps[self._slot_of[doc_id]]
