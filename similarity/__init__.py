@@ -2,7 +2,7 @@
 
 Public API: ``InMemoryIndex`` (add / remove / query), ``Match``, ``Passage``, ``Span``,
 ``shared_passages`` for the side-by-side council view, ``fold`` for accent-insensitive text, and
-``DEFAULT_THRESHOLD``. The database-backed index with the same API lives in
+``DEFAULT_THRESHOLD``. The database-backed index with the same API and the same answers lives in
 ``storage.similarity_store``.
 """
 

@@ -1,7 +1,8 @@
 """The duplicate check's tables and SqlStore's part for them (handlers.flows.duplicate_store.DuplicateStore):
 older initiatives imported from a list, and the flags raised when an initiative is filed. The index itself is
-``storage.similarity_store`` (tables ``similarity_doc`` and ``similarity_band``), run inside the event's own
-transaction. Index ids: an initiative's id, or an imported initiative's id negated (``legacy_doc_id``)."""
+``storage.similarity_store`` (tables ``similarity_doc``, ``similarity_posting``, ``similarity_term``), run inside
+the event's own transaction. Index ids: an initiative's id, or an imported initiative's id negated
+(``legacy_doc_id``)."""
 
 from __future__ import annotations
 

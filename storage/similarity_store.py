@@ -1,59 +1,44 @@
 """The duplicate-initiative index in the database (SQLite via aiosqlite, PostgreSQL via asyncpg).
 
-Same API and same results as ``similarity.InMemoryIndex``; nothing is kept in process memory.
-Two tables, keyed by an index id with no foreign key: an initiative's id, or an imported older initiative's
-id negated (``storage.duplicates``); created by migration 0007:
+Same API and the same answers as ``similarity.InMemoryIndex`` on the same data: this module only fetches
+document frequencies, postings and stored features, and ``similarity.index.PreparedQuery`` plans, ranks and
+scores exactly as it does in memory. Three tables, keyed by an index id with no foreign key (an initiative's
+id, or an imported older initiative's id negated: ``storage.duplicates``); created by migration 0010:
 
-- ``similarity_doc``: per initiative, its shingle fingerprints (sorted little-endian uint32, ~1 kB)
-  and its LSH band keys (little-endian int64, 0.5 kB; with one-row bands they are the MinHash
-  signature, each value tagged with its bin);
-- ``similarity_band``: one row per band key of an initiative, primary key (band_key, doc_id) so a
-  lookup by key is an index range scan (a clustered WITHOUT ROWID table on SQLite). Removing an
-  initiative deletes its rows by (band_key, doc_id), from the keys kept in ``similarity_doc``, so no
-  second index is needed. Changing the shingling or the banding means rebuilding both tables.
+- ``similarity_doc``: per initiative, its features (sorted little-endian uint32, ~1 kB);
+- ``similarity_posting``: one row per feature of an initiative, primary key (feature, doc_id), so every
+  initiative holding a feature is one index range scan (a clustered WITHOUT ROWID table on SQLite);
+- ``similarity_term``: per feature, how many initiatives hold it (df), kept up to date on every insert and
+  removal; the row with feature ``N_KEY`` (-1) holds N, the number of initiatives.
 
-A check is one round trip: for each LSH key of the new text, at most ``KEY_POSTINGS_CAP`` postings
-are read; candidates are ranked as in the in-memory index (``similarity.index.key_weight``), the
-best ``CANDIDATES`` come back with their fingerprints, and Python verifies them exactly.
+A check is three round trips: the df of the new text's features (and N); the initiatives holding most of the
+rarest features (the prefix, ``PreparedQuery.prefix``), counted in the database; the features of the best
+candidates. Changing the features
+means rebuilding the tables (``bot reindex``, and re-importing older initiatives).
 """
 
 from __future__ import annotations
 
-import struct
-from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Collection, Iterable
 from contextlib import asynccontextmanager
 from itertools import islice
-from typing import Any, Final
+from typing import Final
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Float,
-    LargeBinary,
-    Select,
-    Table,
-    bindparam,
-    cast,
-    delete,
-    desc,
-    func,
-    insert,
-    literal,
-    select,
-    tuple_,
-    union_all,
-)
+from sqlalchemy import BigInteger, Column, LargeBinary, Table, bindparam, delete, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import Field, SQLModel
 
-from similarity import minhash
 from similarity.index import (
     CANDIDATES,
     DEFAULT_THRESHOLD,
-    KEY_POSTINGS_CAP,
+    MARGIN,
+    N_KEY,
     Fingerprint,
     Match,
     PreparedQuery,
+    discount,
     fingerprint,
     unpack_fingerprints,
 )
@@ -63,25 +48,30 @@ class SimilarityDoc(SQLModel, table=True):
     __tablename__ = "similarity_doc"
 
     doc_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    shingles: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    band_keys: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    features: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
-class SimilarityBand(SQLModel, table=True):
-    __tablename__ = "similarity_band"
+class SimilarityPosting(SQLModel, table=True):
+    __tablename__ = "similarity_posting"
     __table_args__ = {"sqlite_with_rowid": False}
 
-    band_key: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    feature: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     doc_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
 
 
+class SimilarityTerm(SQLModel, table=True):
+    __tablename__ = "similarity_term"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    feature: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    df: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
 _DOC: Final[Table] = SimilarityDoc.__table__  # type: ignore[attr-defined]
-_BAND: Final[Table] = SimilarityBand.__table__  # type: ignore[attr-defined]
-SIMILARITY_TABLES: Final[list[Table]] = [_DOC, _BAND]
-_NO_KEY: Final = -1  # pads the key list so every check runs the same (cached) statement
-# Stands for "exclude nothing"; the smallest BIGINT, since callers may use negative ids (imported older
-# initiatives are indexed under their id negated: storage/duplicates.py).
-_NO_DOC: Final = -(1 << 63)
+_POSTING: Final[Table] = SimilarityPosting.__table__  # type: ignore[attr-defined]
+_TERM: Final[Table] = SimilarityTerm.__table__  # type: ignore[attr-defined]
+SIMILARITY_TABLES: Final[list[Table]] = [_DOC, _POSTING, _TERM]
+_CHUNK: Final = 500  # ids per IN list: bounded statements
 
 
 async def create_similarity_tables(conn: AsyncConnection) -> None:
@@ -93,46 +83,25 @@ async def drop_similarity_tables(conn: AsyncConnection) -> None:
     await conn.run_sync(lambda sync: SQLModel.metadata.drop_all(sync, tables=SIMILARITY_TABLES))
 
 
-def _candidates_statement(n_keys: int) -> Select[Any]:
-    """Best candidates for keys k0..k{n-1}: doc_id and fingerprints, by summed key weight, at most :lim."""
-    per_key = []
-    for i in range(n_keys):
-        postings = (
-            select(_BAND.c.band_key, _BAND.c.doc_id)
-            .where(_BAND.c.band_key == bindparam(f"k{i}", type_=BigInteger))
-            .order_by(_BAND.c.doc_id)
-            .limit(bindparam("cap", type_=BigInteger))
-            .subquery(f"p{i}")
-        )
-        per_key.append(select(postings.c.band_key, postings.c.doc_id))
-    hits = union_all(*per_key).subquery("hits")
-    weighted = select(
-        hits.c.doc_id,
-        # similarity.index.key_weight, with df = postings read for the key
-        (literal(1.0, Float) + literal(1.0, Float) / cast(func.count().over(partition_by=hits.c.band_key), Float))
-        .label("w"),
-    ).subquery("weighted")
-    weight = func.sum(weighted.c.w).label("weight")
-    ranked = (
-        select(weighted.c.doc_id, weight)
-        .where(weighted.c.doc_id.not_in(bindparam("exclude", expanding=True)))
-        .group_by(weighted.c.doc_id)
-        .order_by(desc(weight), weighted.c.doc_id)
-        .limit(bindparam("lim", type_=BigInteger))
-        .subquery("ranked")
-    )
-    return select(_DOC.c.doc_id, _DOC.c.shingles).join_from(ranked, _DOC, _DOC.c.doc_id == ranked.c.doc_id)
+_DF_STMT: Final = select(_TERM.c.feature, _TERM.c.df).where(_TERM.c.feature.in_(bindparam("f", expanding=True)))
+_HELD = func.count().label("held")
+# similarity.index.top_candidates, in the database: only the best CANDIDATES rows come back.
+_CANDIDATES_STMT: Final = (
+    select(_POSTING.c.doc_id, _HELD)
+    .where(_POSTING.c.feature.in_(bindparam("f", expanding=True)))
+    .where(_POSTING.c.doc_id.not_in(bindparam("x", expanding=True)))
+    .group_by(_POSTING.c.doc_id)
+    .order_by(_HELD.desc(), _POSTING.c.doc_id)
+    .limit(CANDIDATES)
+)
+# Stands for "exclude nothing": the smallest BIGINT (imported initiatives have negative ids).
+_NO_DOC: Final = -(1 << 63)
+_DOCS_STMT: Final = select(_DOC.c.doc_id, _DOC.c.features).where(_DOC.c.doc_id.in_(bindparam("d", expanding=True)))
 
 
-_CANDIDATES_STMT: Final = _candidates_statement(minhash.BINS // minhash.ROWS)
-
-
-def _pack_keys(keys: Sequence[int]) -> bytes:
-    return struct.pack(f"<{len(keys)}q", *keys)
-
-
-def _unpack_keys(data: bytes) -> tuple[int, ...]:
-    return struct.unpack(f"<{len(data) // 8}q", data)
+def _chunks(values: list[int], size: int = _CHUNK) -> Iterable[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 class SqlSimilarityIndex:
@@ -190,19 +159,32 @@ class SqlSimilarityIndex:
         threshold: float | None = None,
         exclude: Collection[int] = (),
         session: AsyncSession | None = None,
+        margin: float = MARGIN,
     ) -> list[Match]:
         """Stored initiatives most like this title and description, best first."""
         q = PreparedQuery(title, text)
-        if not q.keys:
+        if not q.features:
             return []
-        n = minhash.BINS // minhash.ROWS
-        params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(q.keys)}
-        params.update({f"k{i}": _NO_KEY for i in range(len(q.keys), n)})
-        params.update(cap=KEY_POSTINGS_CAP, lim=CANDIDATES, exclude=list(exclude) or [_NO_DOC])
         async with self._connection(session, write=False) as conn:
-            rows = (await conn.execute(_CANDIDATES_STMT, params)).all()
-        candidates = [(doc_id, unpack_fingerprints(blob)) for doc_id, blob in rows]
-        return q.matches(candidates, top_k=top_k, threshold=self.threshold if threshold is None else threshold)
+            df: dict[int, int] = {}
+            for chunk in _chunks([N_KEY, *q.features]):
+                df.update((await conn.execute(_DF_STMT, {"f": chunk})).all())
+            n = df.pop(N_KEY, 0)
+            df = {f: c for f, c in df.items() if c > 0}
+            excluded = (await conn.execute(_DOCS_STMT, {"d": list(exclude)})).all() if exclude else []
+            df, n = discount(df, n, [unpack_fingerprints(blob) for _, blob in excluded])
+            q.weigh(df, n)
+            prefix = q.prefix(df)
+            if not prefix:
+                return []
+            params = {"f": prefix, "x": list(exclude) or [_NO_DOC]}
+            ranked = [doc_id for doc_id, _ in await conn.execute(_CANDIDATES_STMT, params)]
+            stored: dict[int, bytes] = {}
+            for chunk in _chunks(ranked):
+                stored.update((await conn.execute(_DOCS_STMT, {"d": chunk})).all())
+        candidates = [(doc_id, unpack_fingerprints(stored[doc_id])) for doc_id in ranked if doc_id in stored]
+        threshold = self.threshold if threshold is None else threshold
+        return q.matches(candidates, top_k=top_k, threshold=threshold, margin=margin)
 
     async def count(self, *, session: AsyncSession | None = None) -> int:
         async with self._connection(session, write=False) as conn:
@@ -210,39 +192,70 @@ class SqlSimilarityIndex:
 
     @staticmethod
     async def _delete(conn: AsyncConnection, doc_ids: list[int]) -> int:
-        rows = (await conn.execute(
-            select(_DOC.c.doc_id, _DOC.c.band_keys).where(_DOC.c.doc_id.in_(doc_ids))
-        )).all()
+        rows = (await conn.execute(select(_DOC.c.doc_id, _DOC.c.features).where(_DOC.c.doc_id.in_(doc_ids)))).all()
         if not rows:
             return 0
-        postings = [(key, doc_id) for doc_id, keys in rows for key in _unpack_keys(keys)]
-        for start in range(0, len(postings), 500):  # bounded statements, each a few PK lookups
-            chunk = postings[start : start + 500]
-            await conn.execute(delete(_BAND).where(tuple_(_BAND.c.band_key, _BAND.c.doc_id).in_(chunk)))
+        held: Counter[int] = Counter()
+        postings = []
+        for doc_id, blob in rows:
+            feats = unpack_fingerprints(blob)
+            held.update(feats)
+            postings.extend((f, doc_id) for f in feats)
+        for start in range(0, len(postings), _CHUNK):  # bounded statements, each a few PK lookups
+            chunk = postings[start : start + _CHUNK]
+            await conn.execute(delete(_POSTING).where(tuple_(_POSTING.c.feature, _POSTING.c.doc_id).in_(chunk)))
+        held[N_KEY] = len(rows)
+        by_count: dict[int, list[int]] = {}
+        for f, c in held.items():
+            by_count.setdefault(c, []).append(f)
+        for c, feats in sorted(by_count.items()):
+            for chunk in _chunks(sorted(feats)):  # in key order, so concurrent writers lock rows alike
+                await conn.execute(update(_TERM).where(_TERM.c.feature.in_(chunk)).values(df=_TERM.c.df - c))
+        await conn.execute(delete(_TERM).where(_TERM.c.df <= 0, _TERM.c.feature != N_KEY))
         await conn.execute(delete(_DOC).where(_DOC.c.doc_id.in_([doc_id for doc_id, _ in rows])))
         return len(rows)
 
     @staticmethod
     async def _insert(conn: AsyncConnection, prints: list[tuple[int, Fingerprint]]) -> None:
-        docs = [(doc_id, fp.packed_shingles(), _pack_keys(fp.keys)) for doc_id, fp in prints]
-        # In key order, rows land next to each other in the (band_key, doc_id) B-tree.
-        bands = sorted((key, doc_id) for doc_id, fp in prints for key in fp.keys)
+        docs = [(doc_id, fp.packed()) for doc_id, fp in prints]
+        # In key order, rows land next to each other in the (feature, doc_id) B-tree.
+        postings = sorted((f, doc_id) for doc_id, fp in prints for f in fp.features)
+        held: Counter[int] = Counter(f for f, _ in postings)
+        held[N_KEY] = len(prints)
+        terms = sorted(held.items())
         dialect = conn.dialect
         if dialect.name == "postgresql" and dialect.driver == "asyncpg":
-            # COPY is several times faster than batched INSERTs for millions of band rows.
+            # COPY is several times faster than batched INSERTs for millions of posting rows.
             raw = (await conn.get_raw_connection()).driver_connection
             assert raw is not None
-            await raw.copy_records_to_table(_DOC.name, records=docs, columns=["doc_id", "shingles", "band_keys"])
-            if bands:
-                await raw.copy_records_to_table(_BAND.name, records=bands, columns=["band_key", "doc_id"])
-        elif dialect.name == "sqlite":
-            # Plain tuples straight to the driver: SQLAlchemy's per-row parameter handling would
-            # cost more than SQLite's own insert.
-            await conn.exec_driver_sql(f"INSERT INTO {_DOC.name} (doc_id, shingles, band_keys) VALUES (?, ?, ?)", docs)
-            if bands:
-                await conn.exec_driver_sql(f"INSERT INTO {_BAND.name} (band_key, doc_id) VALUES (?, ?)", bands)
-        else:
-            await conn.execute(insert(_DOC), [dict(zip(("doc_id", "shingles", "band_keys"), d, strict=True))
-                                              for d in docs])
-            if bands:
-                await conn.execute(insert(_BAND), [{"band_key": k, "doc_id": d} for k, d in bands])
+            await raw.copy_records_to_table(_DOC.name, records=docs, columns=["doc_id", "features"])
+            await raw.copy_records_to_table(_POSTING.name, records=postings, columns=["feature", "doc_id"])
+            if len(terms) > 1000:
+                await conn.exec_driver_sql(
+                    "CREATE TEMP TABLE IF NOT EXISTS similarity_term_add (feature BIGINT, df BIGINT) ON COMMIT DROP"
+                )
+                await raw.copy_records_to_table("similarity_term_add", records=terms, columns=["feature", "df"])
+                await conn.exec_driver_sql(
+                    f"INSERT INTO {_TERM.name} (feature, df) SELECT feature, df FROM similarity_term_add "
+                    f"ORDER BY feature ON CONFLICT (feature) DO UPDATE SET df = {_TERM.name}.df + excluded.df"
+                )
+                await conn.exec_driver_sql("TRUNCATE similarity_term_add")
+                return
+            stmt = pg_insert(_TERM)
+            upsert = stmt.on_conflict_do_update(
+                index_elements=[_TERM.c.feature], set_={"df": _TERM.c.df + stmt.excluded.df}
+            )
+            await conn.execute(
+                upsert,
+                [{"feature": f, "df": c} for f, c in terms],
+            )
+            return
+        # SQLite (and others): plain tuples straight to the driver; SQLAlchemy's per-row parameter handling
+        # would cost more than the database's own insert.
+        await conn.exec_driver_sql(f"INSERT INTO {_DOC.name} (doc_id, features) VALUES (?, ?)", docs)
+        await conn.exec_driver_sql(f"INSERT INTO {_POSTING.name} (feature, doc_id) VALUES (?, ?)", postings)
+        await conn.exec_driver_sql(
+            f"INSERT INTO {_TERM.name} (feature, df) VALUES (?, ?) "
+            f"ON CONFLICT (feature) DO UPDATE SET df = {_TERM.name}.df + excluded.df",
+            terms,
+        )

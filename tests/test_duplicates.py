@@ -22,7 +22,7 @@ from bot.settings import Settings
 from handlers.domain import Role, Status
 from storage.duplicates import LegacyInitiativeRow, SimilarityFlagRow
 from storage.models import InitiativeRow
-from storage.similarity_store import SimilarityBand, SimilarityDoc
+from storage.similarity_store import SimilarityDoc, SimilarityPosting, SimilarityTerm
 from tests.review_support import person
 from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT, Chat, Clock, play
 
@@ -194,7 +194,7 @@ async def test_a_near_copy_is_caught_explained_flagged_and_compared(app: App, cl
     round_id = await education_round(app)
     await sec.say(f"/trunglap {round_id}")
     compared.append(sec.text)
-    assert "Các cặp nghi trùng lặp — Đợt I năm 2026 (ngưỡng 15%): 1 cặp" in sec.text
+    assert "Các cặp nghi trùng lặp — Đợt I năm 2026 (ngưỡng 25%): 1 cặp" in sec.text
     assert "1. SK-2026-0002 ↔ SK-2026-0001 — giống" in sec.text and "Tác giả đã giải thích" in sec.text
     await sec.say(f"/trunglap {round_id} excel")
     document = sec.replies[-1].document
@@ -439,7 +439,8 @@ def test_import_old_from_the_command_line(
 async def test_reindex_indexes_what_was_filed_before_the_check(app: App, clock: Clock) -> None:
     await file_original(app)
     async with app.database.unit_of_work() as store:
-        await store.session.execute(delete(SimilarityBand))
+        await store.session.execute(delete(SimilarityPosting))
+        await store.session.execute(delete(SimilarityTerm))
         await store.session.execute(delete(SimilarityDoc))
     assert await app.reindex() == 1
     copier = Chat(app.core.handle, "b1")
