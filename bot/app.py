@@ -15,11 +15,11 @@ from handlers.context import FlowConfig
 from handlers.core import Core
 from handlers.domain import Status
 from handlers.duplicates import indexed_text
-from handlers.flows.council_reminders import CouncilScoringReminderSource
-from handlers.flows.review_rules import ReviewConfig
-from handlers.flows.suggestion_reminders import SuggestionReminderSource
 from handlers.reminders import Planner, ReminderSource
+from handlers.review.council_reminders import CouncilScoringReminderSource
+from handlers.review.rules import ReviewConfig
 from handlers.rounds import default_plan
+from handlers.suggestions.reminders import SuggestionReminderSource
 from scheduler.ports import Sender
 from scheduler.service import ReminderService
 from scheduler.sweeper import Sweeper

@@ -10,8 +10,8 @@ import urllib.parse
 from dataclasses import dataclass
 
 from bot.public_listing import CERTIFICATE, Listing
-from handlers.flows.review_public import PublicRecord
 from handlers.parsing import format_date
+from handlers.review.public import PublicRecord
 from handlers.texts import public_page as T
 
 STYLE = """

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from handlers.flows.review_public import PublicRecord
 from handlers.parsing import fold
+from handlers.review.public import PublicRecord
 
 CERTIFICATE = "GCN"  # the class filter's value for «certificate only»
 

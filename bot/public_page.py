@@ -7,7 +7,7 @@ GET /sang-kien/{receipt}   one initiative, at a permanent address
 GET /danh-sach.xlsx        the same list as a spreadsheet
 GET /tai-lieu/{token}      a document behind an expiring HMAC-signed link (what Zalo users get instead of a file)
 
-What is shown comes only from handlers.flows.review_public: recognised, not secret, never the confidential part."""
+What is shown comes only from handlers.review.public: recognised, not secret, never the confidential part."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from bot.public_html import Site, render_detail, render_list, render_message
 from bot.public_listing import Query, listing
 from bot.settings import Settings
 from documents.sheets import XLSX_MIME
-from handlers.flows.review_documents import DOWNLOAD_PATH, make, public_list
-from handlers.flows.review_public import public_records
-from handlers.flows.review_rules import verify_link
+from handlers.review.documents import DOWNLOAD_PATH, make, public_list
+from handlers.review.public import public_records
+from handlers.review.rules import verify_link
 from handlers.texts import public_page as T
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.settings import Settings
-from handlers.flows.suggestion_rules import DEFAULT_TOPICS, SuggestionConfig
+from handlers.suggestions.rules import DEFAULT_TOPICS, SuggestionConfig
 from storage.suggestion_repository import load_or_create_secret
 
 

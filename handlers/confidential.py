@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 RUN_SYLLABLES = 4
 CUT = "[…]"
-# The submission fields that are published (handlers/flows/review_public.py): checked by the wizard.
+# The submission fields that are published (handlers/review/public.py): checked by the wizard.
 PUBLIC_FIELDS = ("title", "content")
 
 _WORD_RE = re.compile(r"\w+")

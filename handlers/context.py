@@ -8,9 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.domain import Conversation, Identity, LatePolicy, Person
-from handlers.flows.review_rules import ReviewConfig
-from handlers.flows.suggestion_rules import SuggestionConfig
+from handlers.review.rules import ReviewConfig
 from handlers.store import FileStore, Store
+from handlers.suggestions.rules import SuggestionConfig
 from handlers.types import Inbound, Option, Outgoing, Reply, Result
 from similarity import DEFAULT_THRESHOLD
 

@@ -8,21 +8,24 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime
 
+from handlers.admin import flow as admin
+from handlers.campaigns import notices as notice_commands
 from handlers.commands import CommandSpec, CommandTable
 from handlers.context import Command, Context, FlowConfig
 from handlers.domain import Role
-from handlers.flows import admin, identity, linking, notice_commands
-from handlers.flows.identity import ContactOutcome, claim_invitation, invitation_code, on_contact
-from handlers.flows.linking import link_command
-from handlers.flows.menu import MenuFlow, RoleEntries
-from handlers.flows.mine import MineFlow
-from handlers.flows.registration import RegistrationFlow
-from handlers.flows.review_commands import ReviewFlows
-from handlers.flows.submission import SubmissionFlow
-from handlers.flows.suggestion import Suggestions
 from handlers.forms import FormFlow
+from handlers.identity import flow as identity
+from handlers.identity.flow import ContactOutcome, claim_invitation, invitation_code, on_contact
+from handlers.linking import flow as linking
+from handlers.linking.flow import link_command
+from handlers.menu.flow import MenuFlow, RoleEntries
+from handlers.mine.flow import MineFlow
 from handlers.parsing import safe_display
+from handlers.registration.flow import RegistrationFlow
+from handlers.review.commands import ReviewFlows
 from handlers.store import FileStore, StaleConversation, Store
+from handlers.submission.flow import SubmissionFlow
+from handlers.suggestions.flow import Suggestions
 from handlers.texts import commands as D
 from handlers.texts import common as C
 from handlers.texts import identity as I

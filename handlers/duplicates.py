@@ -17,8 +17,8 @@ from typing import Any
 
 from handlers.confidential import redact
 from handlers.domain import Initiative
-from handlers.flows.duplicate_store import LegacyInitiative, SimilarityFlag, legacy_doc_id, legacy_id_of
-from handlers.flows.review_rules import is_secret
+from handlers.review.duplicate_store import LegacyInitiative, SimilarityFlag, legacy_doc_id, legacy_id_of
+from handlers.review.rules import is_secret
 from handlers.store import Store
 from handlers.texts import duplicates as T
 from handlers.texts import submission as S

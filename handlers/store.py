@@ -9,10 +9,10 @@ from typing import Any, Protocol
 
 from handlers.campaign import CampaignStore
 from handlers.domain import Conversation, Identity, Initiative, Person, Role, Round, Sector, Status, Unit
-from handlers.flows.duplicate_store import DuplicateStore
-from handlers.flows.review_store import ReviewStore
-from handlers.flows.suggestion_store import SuggestionStore
-from handlers.flows.transfer_store import TransferStore
+from handlers.review.duplicate_store import DuplicateStore
+from handlers.review.store import ReviewStore
+from handlers.review.transfer_store import TransferStore
+from handlers.suggestions.store import SuggestionStore
 
 
 class StaleConversation(Exception):

@@ -1,4 +1,4 @@
-"""The duplicate check's tables and SqlStore's part for them (handlers.flows.duplicate_store.DuplicateStore):
+"""The duplicate check's tables and SqlStore's part for them (handlers.review.duplicate_store.DuplicateStore):
 older initiatives imported from a list, and the flags raised when an initiative is filed. The index itself is
 ``storage.similarity_store`` (tables ``similarity_doc``, ``similarity_posting``, ``similarity_term``), run inside
 the event's own transaction. Index ids: an initiative's id, or an imported initiative's id negated
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import BigInteger, Column, DateTime, Index, delete, func, insert, or_, select
 from sqlmodel import Field, SQLModel
 
-from handlers.flows.duplicate_store import LegacyInitiative, SimilarityFlag, legacy_doc_id
+from handlers.review.duplicate_store import LegacyInitiative, SimilarityFlag, legacy_doc_id
 from similarity import Match, fold
 from storage.models import InitiativeRow
 from storage.similarity_store import SqlSimilarityIndex

@@ -1,4 +1,4 @@
-"""Which person records may be claimed: seeded ones nobody is linked to yet (see handlers/flows/identity.py)."""
+"""Which person records may be claimed: seeded ones nobody is linked to yet (see handlers/identity/flow.py)."""
 
 from __future__ import annotations
 

@@ -221,7 +221,7 @@ class SuggestionRow(SQLModel, table=True):
 
 class SuggestionSenderRow(SQLModel, table=True):
     """The one place that links an anonymous suggestion to its sender, sealed with a key kept outside the
-    database (handlers/flows/suggestion_seal.py): a salt, a keyed tag and an AES-GCM seal."""
+    database (handlers/suggestions/seal.py): a salt, a keyed tag and an AES-GCM seal."""
 
     __tablename__ = "suggestion_sender"
     suggestion_id: int = Field(foreign_key="suggestion.id", primary_key=True)

@@ -1,5 +1,5 @@
 """Review tables (rules, council seats, assignments, scoresheets, rounds' review state, submission snapshots,
-published results) and SqlStore's part for them (handlers.flows.review_store.ReviewStore)."""
+published results) and SqlStore's part for them (handlers.review.store.ReviewStore)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint, del
 from sqlmodel import Field, SQLModel
 
 from handlers.domain import Initiative, Status, StatusChange
-from handlers.flows.review_store import Assignment, PublishedResult, RoundReview, ScoreSheet, Seat, Snapshot
 from handlers.results import Rules, rules_from_json, rules_to_json
+from handlers.review.store import Assignment, PublishedResult, RoundReview, ScoreSheet, Seat, Snapshot
 from storage.models import CampaignRow, InitiativeRow, RoundRow, StatusChangeRow
 from storage.rows import initiative_of_row
 

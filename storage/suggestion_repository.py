@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import Person, Role
-from handlers.flows.suggestion_rules import (
+from handlers.suggestions.rules import (
     NewSuggestion,
     SealedSender,
     StaleSuggestion,

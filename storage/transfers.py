@@ -1,4 +1,4 @@
-"""SqlStore's part for transfers and recognition decisions (handlers.flows.transfer_store.TransferStore)."""
+"""SqlStore's part for transfers and recognition decisions (handlers.review.transfer_store.TransferStore)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from handlers.flows.transfer_store import Decision, Transfer
+from handlers.review.transfer_store import Decision, Transfer
 from storage.models import RecognitionDecisionRow, TransferRow
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.app import App
 from handlers.domain import Initiative, Person, Role, Sector, Status, receipt_number
-from handlers.flows.review_store import ScoreSheet
 from handlers.results import DEFAULT_RULES
+from handlers.review.store import ScoreSheet
 from handlers.rounds import default_plan, pick_round
 from handlers.transitions import change_status
 from storage.seed import apply_seed

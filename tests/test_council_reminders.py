@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from bot.app import App
 from handlers.domain import Role
-from handlers.flows.review_store import ScoreSheet
 from handlers.results import DEFAULT_RULES
+from handlers.review.store import ScoreSheet
 from tests.reminder_support import Recorder, local, tick_at
 from tests.review_support import accept, application, person, submit
 from tests.support import Clock

@@ -10,14 +10,6 @@ import pytest
 
 from handlers.confidential import redact
 from handlers.domain import Initiative, Person, Status
-from handlers.flows.review_rules import (
-    ReviewConfig,
-    add_months,
-    conflict,
-    decision_due,
-    sign_link,
-    verify_link,
-)
 from handlers.results import (
     DEFAULT_RULES,
     ROUND_SCOPE,
@@ -33,6 +25,14 @@ from handlers.results import (
     rules_from_json,
     rules_to_json,
     show_points,
+)
+from handlers.review.rules import (
+    ReviewConfig,
+    add_months,
+    conflict,
+    decision_due,
+    sign_link,
+    verify_link,
 )
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)

@@ -16,9 +16,9 @@ from bot.app import App
 from bot.settings import Settings
 from bot.suggestion_config import suggestion_config
 from handlers.domain import Role
-from handlers.flows.suggestion_bank import public_suggestions
-from handlers.flows.suggestion_reminders import run_suggestion_jobs
-from handlers.flows.suggestion_seal import Sealer
+from handlers.suggestions.bank import public_suggestions
+from handlers.suggestions.reminders import run_suggestion_jobs
+from handlers.suggestions.seal import Sealer
 from storage.models import InitiativeRow, NoticeRow, PersonRow, SuggestionEventRow, SuggestionRow
 from tests.support import Chat, Clock
 

@@ -22,9 +22,9 @@ from sqlmodel import SQLModel
 
 from bot.app import App
 from handlers.domain import Role
-from handlers.flows.suggestion_bank import public_suggestions
-from handlers.flows.suggestion_reminders import run_suggestion_jobs
 from handlers.parsing import fold
+from handlers.suggestions.bank import public_suggestions
+from handlers.suggestions.reminders import run_suggestion_jobs
 from tests.reminder_support import Recorder
 from tests.support import Chat, Clock
 from tests.test_suggestions import grant, register, send_suggestion

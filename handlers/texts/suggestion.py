@@ -1,6 +1,6 @@
 """Texts of the suggestion channel (hiến kế): sending, following one's own, handling, the idea bank."""
 
-from handlers.flows.suggestion_rules import SuggestionStatus
+from handlers.suggestions.rules import SuggestionStatus
 
 STATUS_LABELS: dict[SuggestionStatus, str] = {
     SuggestionStatus.NEW: "Đã tiếp nhận, chờ xử lý",

@@ -1,0 +1,3 @@
+"""Identity: claiming a seeded person record by phone contact or invitation code (flow.py).
+
+Texts: handlers/texts/identity.py."""

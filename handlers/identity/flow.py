@@ -1,0 +1,247 @@
+"""Who someone is is proven, never typed. A seeded (pre-registered) person record, with its roles, is claimed
+only through something the platform or the secretariat vouches for:
+
+- Telegram's request-contact button: the shared contact's user id must be the sender's own, and its phone
+  the record's;
+- a one-time invitation code from an admin, the secretariat or the unit head (``/moimoi``), typed as
+  ``/start CODE`` on any channel or opened as a Telegram deep link; only its hash is stored;
+- the secretariat's approval in chat (``/duyetnhan``), after checking who it is; a newcomer whose typed phone
+  matches a seeded record is pointed out to the secretariat for that.
+
+A phone number typed during registration is contact data only: the newcomer stays a plain staff member."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+from enum import Enum
+
+from handlers.commands import CommandSpec
+from handlers.context import Context
+from handlers.domain import Person, Role
+from handlers.linking.flow import code_hash
+from handlers.parsing import ParseError, parse_id, parse_phone
+from handlers.texts import commands as D
+from handlers.texts import common as C
+from handlers.texts import identity as T
+from handlers.texts.registration import ROLE_LABELS
+from handlers.types import Reply
+
+INVITE_DAYS = 7
+MAX_FAILURES = 5
+# No 0/O, 1/I: read aloud or copied by hand without mistakes.
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_CODE_LEN = 8
+_CODE_RE = re.compile(rf"[{_ALPHABET}]{{{_CODE_LEN}}}")
+
+
+class ContactOutcome(Enum):
+    CLAIMED = "claimed"
+    REFUSED = "refused"
+    NO_RECORD = "no_record"  # a genuine contact, but no seeded record waits for it: the phone is contact data
+
+
+def invitation_code(text: str) -> str | None:
+    """The invitation code in what was typed ("k7m2-qx9p", "K7M2 QX9P"), or None. A code always holds a
+    digit, so no name or word is ever taken for one."""
+    compact = re.sub(r"[\s\-]", "", text or "").upper()
+    if _CODE_RE.fullmatch(compact) and any(ch.isdigit() for ch in compact):
+        return compact
+    return None
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(_ALPHABET) for _ in range(_CODE_LEN))
+        if any(ch.isdigit() for ch in code):
+            return code
+
+
+def _roles_text(person: Person) -> str:
+    return ", ".join(ROLE_LABELS[r.value] for r in sorted(person.roles)) or ROLE_LABELS["staff"]
+
+
+async def _claim(ctx: Context, person_id: int) -> bool:
+    """Link this account to the record; False (with the reason said) when the account has its own data."""
+    if ctx.person is not None and ctx.person.id != person_id and await ctx.store.initiatives_of(ctx.person.id):
+        ctx.say(T.CLAIM_HAS_OWN_DATA)
+        return False
+    await ctx.store.link_identity(ctx.identity.id, person_id)
+    if f"{ctx.identity.channel}:{ctx.identity.external_id}" in ctx.config.admins:
+        await ctx.store.grant_role(person_id, Role.ADMIN)
+    person = await ctx.store.person(person_id)
+    assert person is not None
+    ctx.person = person
+    ctx.enter(None)
+    ctx.say(T.CLAIMED.format(name=person.full_name, roles=_roles_text(person)))
+    return True
+
+
+async def on_contact(ctx: Context) -> ContactOutcome:
+    contact = ctx.inbound.contact
+    assert contact is not None
+    if not contact.user_id or contact.user_id != ctx.inbound.user_id:
+        ctx.say(T.CONTACT_NOT_YOURS)
+        return ContactOutcome.REFUSED
+    try:
+        phone = parse_phone(contact.phone)
+    except ParseError:
+        return ContactOutcome.NO_RECORD
+    person_id = await ctx.store.claimable_by_phone(phone)
+    if person_id is None:
+        return ContactOutcome.NO_RECORD
+    return ContactOutcome.CLAIMED if await _claim(ctx, person_id) else ContactOutcome.REFUSED
+
+
+async def claim_invitation(ctx: Context, code: str) -> None:
+    state = ctx.conversation.state
+    failures = [f for f in state.get("invite_failures", []) if f > (ctx.now - timedelta(hours=1)).timestamp()]
+    if len(failures) >= MAX_FAILURES:
+        ctx.say(T.TOO_MANY_TRIES)
+        return
+    person_id = await ctx.store.consume_link_code(code_hash(code), ctx.now)
+    if person_id is None or await ctx.store.is_claimed(person_id):
+        state["invite_failures"] = [*failures, ctx.now.timestamp()]
+        ctx.say(T.BAD_INVITATION)
+        return
+    await _claim(ctx, person_id)
+
+
+def _may_invite(issuer: Person, target: Person) -> bool:
+    if issuer.has(Role.ADMIN):
+        return True
+    if Role.ADMIN in target.roles:
+        return False
+    if issuer.has(Role.SECRETARIAT):
+        return True
+    if issuer.has(Role.UNIT_HEAD):
+        return issuer.unit_id == target.unit_id and target.roles <= {Role.STAFF, Role.UNIT_HEAD}
+    return False
+
+
+async def _invite_target(ctx: Context, args: str) -> Person | None:
+    try:
+        person_id = await ctx.store.claimable_by_phone(parse_phone(args))
+    except ParseError:
+        person_id = parse_id(args)
+    return await ctx.store.person(person_id) if person_id is not None else None
+
+
+async def invite_command(ctx: Context, args: str) -> None:
+    issuer = ctx.person
+    if issuer is None or not (issuer.roles & {Role.ADMIN, Role.SECRETARIAT, Role.UNIT_HEAD}):
+        ctx.say(C.NOT_ALLOWED)
+        return
+    args = args.strip()
+    if not args:
+        ctx.say(T.INVITE_USAGE)
+        return
+    target = await _invite_target(ctx, args)
+    if target is None:
+        ctx.say(T.INVITE_NO_PERSON.format(target=args[:40]))
+        return
+    if await ctx.store.is_claimed(target.id):
+        ctx.say(T.INVITE_ALREADY_LINKED.format(name=target.full_name))
+        return
+    if not _may_invite(issuer, target):
+        ctx.say(T.INVITE_NOT_ALLOWED.format(name=target.full_name))
+        return
+    code = _new_code()
+    await ctx.store.create_link_code(code_hash(code), target.id, ctx.now + timedelta(days=INVITE_DAYS))
+    text = T.INVITE_ISSUED.format(name=target.full_name, code=code, days=INVITE_DAYS)
+    if ctx.config.telegram_bot_username:
+        text += "\n" + T.INVITE_LINK.format(link=f"https://t.me/{ctx.config.telegram_bot_username}?start={code}")
+    ctx.say(text)
+
+
+async def report_phone_match(ctx: Context, newcomer: Person) -> None:
+    """Tell the secretariat that a newcomer typed a seeded record's phone: they may approve after checking.
+    The newcomer is told nothing different, so typing phones reveals nothing."""
+    seeded_id = await ctx.store.claimable_by_phone(newcomer.phone) if newcomer.phone else None
+    seeded = await ctx.store.person(seeded_id) if seeded_id is not None else None
+    if seeded is None:
+        return
+    unit = await ctx.store.unit(newcomer.unit_id) if newcomer.unit_id else None
+    text = T.CLAIM_REQUEST.format(
+        new=newcomer.full_name,
+        new_id=newcomer.id,
+        unit=unit.name if unit else "",
+        seeded=seeded.full_name,
+        seeded_id=seeded.id,
+    )
+    for secretary in await ctx.store.people_with_role(Role.SECRETARIAT):
+        key = f"identity-claim:{newcomer.id}:{seeded.id}:p{secretary.id}"
+        await ctx.store.enqueue_notice(key, kind="identity_claim", text=text, due_at=ctx.now, person_id=secretary.id)
+
+
+async def approve_command(ctx: Context, args: str) -> None:
+    """/duyetnhan <new account's person id> <seeded record id or phone>: the secretariat vouches for the
+    newcomer; every account of the newcomer moves to the seeded record."""
+    issuer = ctx.person
+    if issuer is None or not issuer.has(Role.SECRETARIAT):
+        ctx.say(C.NOT_ALLOWED)
+        return
+    words = args.split(maxsplit=1)
+    new_id = parse_id(words[0]) if len(words) == 2 else None
+    if new_id is None:
+        ctx.say(T.APPROVE_USAGE)
+        return
+    newcomer = await ctx.store.person(new_id)
+    accounts = await ctx.store.identities_of(new_id) if newcomer else []
+    if newcomer is None or not accounts:
+        ctx.say(T.APPROVE_NO_NEW.format(id=new_id))
+        return
+    target = await _invite_target(ctx, words[1].strip())
+    if target is None:
+        ctx.say(T.INVITE_NO_PERSON.format(target=words[1].strip()[:40]))
+        return
+    if target.id == newcomer.id:
+        ctx.say(T.APPROVE_SAME)
+        return
+    if await ctx.store.is_claimed(target.id):
+        ctx.say(T.INVITE_ALREADY_LINKED.format(name=target.full_name))
+        return
+    if not _may_invite(issuer, target):
+        ctx.say(T.INVITE_NOT_ALLOWED.format(name=target.full_name))
+        return
+    if await ctx.store.initiatives_of(newcomer.id):
+        ctx.say(T.CLAIM_HAS_OWN_DATA)
+        return
+    for account in accounts:
+        await ctx.store.link_identity(account.id, target.id)
+        ctx.changed_people.add(target.id)
+    roles = _roles_text(target)
+    ctx.say(T.APPROVED.format(new=newcomer.full_name, name=target.full_name, roles=roles))
+    await ctx.store.enqueue_notice(
+        f"identity-approved:{newcomer.id}:{target.id}",
+        kind="identity_claim",
+        text=T.APPROVED_NOTICE.format(name=target.full_name, roles=roles),
+        due_at=ctx.now,
+        person_id=target.id,
+        essential=True,
+    )
+
+
+async def verify_command(ctx: Context, args: str = "") -> None:
+    ctx.reply(_with_contact_button(T.VERIFY_HOW))
+
+
+def commands() -> list[CommandSpec]:
+    secretariat = frozenset({Role.SECRETARIAT})
+    return [
+        CommandSpec("xacminh", verify_command, D.VERIFY, aliases=("verify",)),
+        CommandSpec(
+            "moimoi",
+            invite_command,
+            D.INVITE,
+            secretariat | {Role.UNIT_HEAD},
+            ("loimoi", "invite"),
+            args="<mã số | số điện thoại>",
+        ),
+        CommandSpec("duyetnhan", approve_command, D.APPROVE, secretariat, args="<mã người mới> <mã hồ sơ>"),
+    ]
+
+
+def _with_contact_button(text: str) -> Reply:
+    return Reply(text=text, request_contact=T.SHARE_CONTACT)

@@ -1,0 +1,3 @@
+"""Linking: /lienket joins one person's channel accounts by a one-time code (flow.py).
+
+Texts: handlers/texts/linking.py."""

@@ -1,0 +1,3 @@
+"""Registration: the first-contact wizard that records who a user is (flow.py).
+
+Texts: handlers/texts/registration.py."""

@@ -1,0 +1,138 @@
+"""Registration (/start, /dangky): name, unit, position, optional phone; the draft lives in the
+conversation state until confirmed. A newcomer is always a new staff record: claiming a seeded record
+takes proof (handlers/identity/flow.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from handlers.context import Context
+from handlers.domain import Role
+from handlers.forms import Draft, Form, FormFlow, Step
+from handlers.identity.flow import report_phone_match
+from handlers.parsing import ParseError, parse_person_name, parse_phone, require_text
+from handlers.texts import common as C
+from handlers.texts import identity as I
+from handlers.texts import registration as T
+from handlers.types import Option
+
+
+async def _unit_options(ctx: Context, draft: Draft) -> list[Option]:
+    return [Option(str(u.id), u.name) for u in await ctx.store.units()]
+
+
+def _name(text: str, ctx: Context, draft: Draft) -> str:
+    return parse_person_name(text)
+
+
+def _position(text: str, ctx: Context, draft: Draft) -> str:
+    return require_text(text, max_len=200)
+
+
+def _phone(text: str, ctx: Context, draft: Draft) -> str:
+    return parse_phone(text)
+
+
+def _unit(text: str, ctx: Context, draft: Draft) -> str:
+    # Typed text that matched no unit (option matching already ran): say so clearly.
+    raise ParseError(T.UNIT_NOT_FOUND.format(text=text.strip()[:60]))
+
+
+def registration_form(unit_options: list[Option]) -> Form:
+    labels = {o.value: o.label for o in unit_options}
+    return Form(
+        name="registration",
+        summary_title=T.SUMMARY_TITLE,
+        submit_label=T.CONFIRM,
+        later_label=C.LATER_OPTION,
+        entries=(
+            Step("full_name", T.L_NAME, T.P_NAME, T.H_NAME, parse=_name),
+            Step(
+                "unit_id",
+                T.L_UNIT,
+                T.P_UNIT,
+                T.H_UNIT,
+                parse=_unit,
+                options=unit_options,
+                show=lambda v: labels.get(v, v),
+            ),
+            Step("position", T.L_POSITION, T.P_POSITION, T.H_POSITION, parse=_position),
+            Step("phone", T.L_PHONE, T.P_PHONE, T.H_PHONE, parse=_phone, optional=True),
+        ),
+    )
+
+
+class RegistrationFlow(FormFlow):
+    """The unit list comes from the database, so the form is built per event."""
+
+    name = "register"
+    keeps_answers_in_conversation = True
+
+    def __init__(self) -> None:
+        self.form = registration_form([])
+
+    async def prepare(self, ctx: Context) -> bool:
+        options = await _unit_options(ctx, {})
+        self.form = registration_form(options)
+        return bool(options)
+
+    async def load_draft(self, ctx: Context) -> Draft:
+        return dict(ctx.conversation.state.get("draft") or {})
+
+    async def save_draft(self, ctx: Context, draft: Draft) -> None:
+        ctx.conversation.state["draft"] = draft
+
+    async def start(self, ctx: Context, intro: str) -> None:
+        if not await self.prepare(ctx):
+            ctx.say(T.NO_UNITS)
+            ctx.enter(None)
+            return
+        draft: Draft = {}
+        if ctx.person is not None:
+            # Re-registration opens on the summary, where any answer can be changed.
+            known = {
+                "full_name": ctx.person.full_name,
+                "unit_id": str(ctx.person.unit_id or ""),
+                "position": ctx.person.position,
+                "phone": ctx.person.phone,
+            }
+            draft = {k: v for k, v in known.items() if v or k == "phone"}
+        await self.begin(ctx, draft, intro=intro)
+        ctx.conversation.state["draft"] = draft
+
+    async def handle(self, ctx: Context) -> None:
+        await self.prepare(ctx)
+        await super().handle(ctx)
+
+    async def resume(self, ctx: Context) -> None:
+        await self.prepare(ctx)
+        await super().resume(ctx)
+
+    async def _ask(self, ctx: Context, draft: Draft) -> None:
+        await super()._ask(ctx, draft)
+        if ctx.conversation.state.get("cursor") == ["phone"] and ctx.result.replies:
+            # On Telegram the phone step offers the user's own contact: the one proof of a seeded phone.
+            last = ctx.result.replies[-1]
+            ctx.result.replies[-1] = replace(last, text=f"{last.text}\n{I.PHONE_HINT}", request_contact=I.SHARE_CONTACT)
+
+    async def complete(self, ctx: Context, draft: Draft) -> bool:
+        unit_id = int(draft["unit_id"])
+        phone = draft.get("phone")
+        if ctx.person is not None:
+            person = await ctx.store.update_person(
+                ctx.person.id, full_name=draft["full_name"], unit_id=unit_id, position=draft["position"], phone=phone
+            )
+            ctx.person = person
+            ctx.say(T.UPDATED.format(name=person.full_name))
+            return True
+        # A typed phone is contact data only: matching a seeded record proves nothing (handlers/identity/flow.py).
+        person = await ctx.store.create_person(draft["full_name"], unit_id, draft["position"], phone)
+        message = T.DONE.format(name=person.full_name) + "\n" + I.AFTER_REGISTRATION
+        await ctx.store.link_identity(ctx.identity.id, person.id)
+        if f"{ctx.identity.channel}:{ctx.identity.external_id}" in ctx.config.admins:
+            await ctx.store.grant_role(person.id, Role.ADMIN)
+            person = await ctx.store.person(person.id) or person
+        ctx.person = person
+        ctx.say(message)
+        await report_phone_match(ctx, person)
+        return True
