@@ -19,6 +19,7 @@ import codecs
 import mimetypes
 import os
 import re
+import stat
 import sys
 import uuid
 from pathlib import Path
@@ -81,11 +82,26 @@ def save_document(folder: Path, document: Document) -> Path:
 
 
 def attachment_from_path(path: Path, limit: int) -> Attachment:
-    size = path.stat().st_size if path.exists() else 0
+    """A file named on the console. Only a regular file is read, and never more than ``limit`` + 1 bytes: a pipe,
+    a device (/dev/zero) or a folder is taken as a file that could not be read, never waited on or read whole."""
     kind = AttachmentKind.PHOTO if path.suffix.lower() in PHOTO_SUFFIXES else AttachmentKind.DOCUMENT
-    content = path.read_bytes() if path.exists() and size <= limit else None
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return Attachment(kind=kind, file_name=path.name, mime_type=mime, size=size, content=content)
+    try:
+        info = path.stat()
+    except OSError:
+        return Attachment(kind=kind, file_name=path.name, mime_type=mime)
+    if not stat.S_ISREG(info.st_mode):
+        return Attachment(kind=kind, file_name=path.name, mime_type=mime)
+    content: bytes | None = None
+    if info.st_size <= limit:
+        try:
+            with path.open("rb") as handle:
+                content = handle.read(limit + 1)
+        except OSError:
+            content = None
+        if content is not None and len(content) > limit:
+            return Attachment(kind=kind, file_name=path.name, mime_type=mime, size=len(content))
+    return Attachment(kind=kind, file_name=path.name, mime_type=mime, size=info.st_size, content=content)
 
 
 class ConsoleChannel:
@@ -162,7 +178,7 @@ class ConsoleChannel:
                 await self.submit({"text": clean_text(text)})
                 continue
             if not interactive:
-                self.out.write(f"> {line}\n")
+                self.out.write(f"> {clean_text(line)}\n")
             elif len(line.encode("utf-8", "replace")) >= TTY_LINE_LIMIT:
                 self.out.write(T.LINE_MAY_BE_CUT.format(n=len(line.encode("utf-8", "replace"))) + "\n\n")
                 continue

@@ -38,7 +38,19 @@ _NOTHING = frozenset(
 )
 
 
+# Letters of other scripts that look like Latin ones: a code written «MАТ-ХYZ» with Cyrillic А, Т, Х is the
+# same code to a reader.
+_LOOK_ALIKES = str.maketrans(
+    "АВЕКМНОРСТХУаеорсхукмтвніјѕΑΒΕΖΗΙΚΜΝΟΡΤΥΧαεικνορτυχ",
+    "ABEKMHOPCTXYaeopcxykmtbhijsABEZHIKMNOPTYXaeikvoptux",
+)
+# A word of the confidential part this long is no Vietnamese syllable: a password, a name, a brand.
+_LONG_WORD = 8
+
+
 def _fold_char(ch: str) -> str:
+    # NFKC first: full-width «ＭＡＴ－１２３» and other compatibility forms read as the plain characters.
+    ch = unicodedata.normalize("NFKC", ch).translate(_LOOK_ALIKES)
     decomposed = unicodedata.normalize("NFD", ch.lower())
     base = "".join(c for c in decomposed if not unicodedata.combining(c))
     return base.replace("đ", "d").replace("ð", "d")
@@ -72,6 +84,9 @@ def _tokens(secret: str) -> set[str]:
     found: set[str] = set()
     for chunk in secret.split():
         chunk = chunk.strip(_EDGE_PUNCT)
+        if chunk.isalpha() and len(_alnum(chunk)) >= _LONG_WORD:
+            found.add(_alnum(chunk))
+            continue
         if chunk and _is_token_like(chunk):
             found.add(_alnum(chunk))
             # Each part of a compound ("MẬT-XYZ-123" → "123") that is token-like by itself counts too.

@@ -158,3 +158,20 @@ def test_an_answer_meaning_nothing_cuts_nothing() -> None:
     text = "Không có thông tin cần bảo mật nào trong giải pháp; không có chi phí."
     for nothing in ("Không có", "không có thông tin cần bảo mật.", "N/A", "Khong co thong tin bao mat"):
         assert redact(text, nothing) == text
+
+
+def test_secrets_written_in_other_forms_are_still_cut() -> None:
+    """Full-width forms, look-alike letters of other scripts, and one-word passwords or names."""
+    from handlers.confidential import redact
+
+    secret = "Mật khẩu máy chủ là hoamaivang. Khách hàng chính: Vinamilk. Mã kích hoạt MẬT-XYZ-123."
+    for public in [
+        "Đăng nhập bằng ＭＡＴ－ＸＹＺ－１２３ để dùng thử.",
+        "Đăng nhập bằng M\u0410\u0422-XYZ-123 để dùng thử.",  # Cyrillic А and Т
+        "Mật khẩu hoamaivang được đổi hằng tháng.",
+        "Đã áp dụng cho Vinamilk và các đơn vị khác.",
+    ]:
+        cut = redact(public, secret)
+        assert "[…]" in cut, public
+        for marker in ("XYZ", "ＸＹＺ", "hoamaivang", "Vinamilk"):
+            assert marker not in cut, (public, cut)

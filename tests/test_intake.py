@@ -189,3 +189,21 @@ def test_a_reply_survives_the_outbox_whole() -> None:
         request_contact="Chia sẻ số điện thoại",
     )
     assert reply_from_json(reply_to_json(reply)) == reply
+
+
+def test_console_takes_only_regular_files_and_never_reads_more_than_the_limit(tmp_path: Path) -> None:
+    import os
+
+    from bot.console import attachment_from_path
+
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    assert attachment_from_path(fifo, 1000).content is None  # returns at once: a pipe is never opened
+    assert attachment_from_path(Path("/dev/zero"), 1000).content is None
+    assert attachment_from_path(tmp_path, 1000).content is None
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"x" * 2000)
+    assert attachment_from_path(big, 1000).content is None
+    small = tmp_path / "small.pdf"
+    small.write_bytes(b"%PDF-1.4 ok")
+    assert attachment_from_path(small, 1000).content == b"%PDF-1.4 ok"
