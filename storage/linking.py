@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, delete, select
+from sqlalchemy import Column, DateTime, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
@@ -16,8 +16,29 @@ class LinkCodeRow(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
+class CodeFailureRow(SQLModel, table=True):
+    """A wrong one-time code (link or invitation), kept apart from the conversation so nothing typed resets it."""
+
+    __tablename__ = "code_failure"
+    id: int | None = Field(default=None, primary_key=True)
+    identity_id: int = Field(foreign_key="identity.id", index=True)
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+
+
 class LinkCodeQueries:
     session: AsyncSession
+
+    async def code_failures(self, identity_id: int, since: datetime) -> tuple[int, int]:
+        """Wrong codes since ``since``: (by this account, by every account)."""
+        recent = select(func.count()).select_from(CodeFailureRow).where(CodeFailureRow.at > since)
+        mine = (await self.session.execute(recent.where(CodeFailureRow.identity_id == identity_id))).scalar_one()
+        everyone = (await self.session.execute(recent)).scalar_one()
+        return int(mine), int(everyone)
+
+    async def record_code_failure(self, identity_id: int, at: datetime) -> None:
+        self.session.add(CodeFailureRow(identity_id=identity_id, at=at))
+        await self.session.execute(delete(CodeFailureRow).where(CodeFailureRow.at < at - timedelta(days=2)))
+        await self.session.flush()
 
     async def create_link_code(self, code_hash: str, person_id: int, expires_at: datetime) -> None:
         await self.session.execute(delete(LinkCodeRow).where(LinkCodeRow.person_id == person_id))

@@ -20,6 +20,7 @@ from enum import Enum
 from handlers.commands import CommandSpec
 from handlers.context import Context
 from handlers.domain import Person, Role
+from handlers.linking.attempts import record_failure, too_many_failures
 from handlers.linking.flow import code_hash
 from handlers.parsing import ParseError, parse_id, parse_phone
 from handlers.texts import commands as D
@@ -29,7 +30,6 @@ from handlers.texts.registration import ROLE_LABELS
 from handlers.types import Reply
 
 INVITE_DAYS = 7
-MAX_FAILURES = 5
 # No 0/O, 1/I: read aloud or copied by hand without mistakes.
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _CODE_LEN = 8
@@ -95,14 +95,12 @@ async def on_contact(ctx: Context) -> ContactOutcome:
 
 
 async def claim_invitation(ctx: Context, code: str) -> None:
-    state = ctx.conversation.state
-    failures = [f for f in state.get("invite_failures", []) if f > (ctx.now - timedelta(hours=1)).timestamp()]
-    if len(failures) >= MAX_FAILURES:
+    if await too_many_failures(ctx):
         ctx.say(T.TOO_MANY_TRIES)
         return
     person_id = await ctx.store.consume_link_code(code_hash(code), ctx.now)
     if person_id is None or await ctx.store.is_claimed(person_id):
-        state["invite_failures"] = [*failures, ctx.now.timestamp()]
+        await record_failure(ctx)
         ctx.say(T.BAD_INVITATION)
         return
     await _claim(ctx, person_id)

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from handlers.commands import CommandSpec
 from handlers.context import Context
+from handlers.linking.attempts import record_failure, too_many_failures
 from handlers.texts import commands as D
 from handlers.texts import linking as T
 
 CODE_MINUTES = 15
-MAX_FAILURES = 5
 
 
 def code_hash(code: str) -> str:
@@ -25,17 +25,14 @@ async def link_command(ctx: Context, args: str) -> None:
     if not code:
         await _issue(ctx)
         return
-    state = ctx.conversation.state
-    failures = [f for f in state.get("link_failures", []) if f > (ctx.now - timedelta(hours=1)).timestamp()]
-    if len(failures) >= MAX_FAILURES:
+    if await too_many_failures(ctx):
         ctx.say(T.TOO_MANY_TRIES)
         return
     person_id = await ctx.store.consume_link_code(code_hash(code), ctx.now)
     if person_id is None:
-        state["link_failures"] = [*failures, ctx.now.timestamp()]
+        await record_failure(ctx)
         ctx.say(T.BAD_CODE)
         return
-    state.pop("link_failures", None)
     target = await ctx.store.person(person_id)
     assert target is not None
     if ctx.person is not None and ctx.person.id == target.id:
