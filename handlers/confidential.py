@@ -23,7 +23,7 @@ from dataclasses import dataclass
 RUN_SYLLABLES = 4
 CUT = "[…]"
 # The submission fields that are published (handlers/review/public.py): checked by the wizard.
-PUBLIC_FIELDS = ("title", "content")
+PUBLIC_FIELDS = ("title", "content", "scope", "benefit_author", "benefit_users")
 
 _WORD_RE = re.compile(r"\w+")
 # A phone-like number written with separators: "0912 345 678", "+84 (912) 345-678".

@@ -175,3 +175,16 @@ def test_secrets_written_in_other_forms_are_still_cut() -> None:
         assert "[…]" in cut, public
         for marker in ("XYZ", "ＸＹＺ", "hoamaivang", "Vinamilk"):
             assert marker not in cut, (public, cut)
+
+
+async def test_the_wizard_also_warns_about_the_other_published_fields(app: App) -> None:
+    chat = Chat(app.core.handle, "503")
+    await register(chat)
+    await fill_until_summary(chat)
+    await chat.press("Sửa một mục")
+    await chat.press("Thông tin cần bảo mật")
+    await chat.say("Mã kích hoạt MAT-XYZ-123, chỉ cấp cho đơn vị.")
+    await chat.press("Sửa một mục")
+    await chat.press("Lợi ích theo ý kiến tác giả")
+    await chat.say("Tiết kiệm thời gian nhờ mã MAT-XYZ-123 cấp sẵn cho mỗi lớp.")
+    assert "nhắc lại thông tin cần bảo mật" in chat.text, chat.text
