@@ -147,40 +147,47 @@ class SqlIntake:
             and_(table.status == claimed_status, table.claimed_by == self.worker),
         )
 
+    async def _oldest_open(
+        self, session: AsyncSession, table: Any, owner: Any, claimed_status: str, now: datetime
+    ) -> Any | None:
+        """The oldest row of ``owner`` (a sender's events, a chat's replies) not yet done, when it is free for this
+        worker: None when there is none, or when another live worker holds it (the owner's order is kept)."""
+        row = (
+            await session.execute(
+                select(table).where(owner, table.status.in_((PENDING, claimed_status))).order_by(table.id).limit(1)
+            )
+        ).scalar_one_or_none()
+        if row is None or row.id is None:
+            return None
+        if row.status == claimed_status and row.claimed_by != self.worker:
+            live = (
+                await session.execute(self._live_workers(now).where(WorkerHeartbeatRow.worker == row.claimed_by))
+            ).first()
+            if live is not None:
+                return None
+        return row
+
+    async def _claim(self, session: AsyncSession, table: Any, row_id: int, claimed_status: str, now: datetime) -> None:
+        await session.execute(
+            update(table)
+            .where(table.id == row_id)
+            .values(status=claimed_status, claimed_by=self.worker, claimed_at=now, attempts=table.attempts + 1)
+        )
+
     async def claim_event(self, channel: str, sender: str, now: datetime) -> InboxItem | None:
         """The sender's oldest unhandled event, claimed for this worker; None when there is none or another
         live worker is handling this sender."""
         now = _utc(now)
         async with self.database.transaction() as session:
             await self._serialise(session, f"inbox:{channel}:{sender}")
-            row = (
-                await session.execute(
-                    select(InboxEventRow)
-                    .where(
-                        InboxEventRow.channel == channel,
-                        InboxEventRow.sender == sender,
-                        InboxEventRow.status.in_((PENDING, CLAIMED)),
-                    )
-                    .order_by(InboxEventRow.id)
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
-            if row is None or row.id is None:
+            owner = and_(InboxEventRow.channel == channel, InboxEventRow.sender == sender)
+            row = await self._oldest_open(session, InboxEventRow, owner, CLAIMED, now)
+            if row is None:
                 return None
-            if row.status == CLAIMED and row.claimed_by != self.worker:
-                live = (
-                    await session.execute(self._live_workers(now).where(WorkerHeartbeatRow.worker == row.claimed_by))
-                ).first()
-                if live is not None:
-                    return None
             # Read before the UPDATE: it also bumps the attempts of the loaded row (synchronize_session).
-            attempts = row.attempts + 1
-            await session.execute(
-                update(InboxEventRow)
-                .where(InboxEventRow.id == row.id)
-                .values(status=CLAIMED, claimed_by=self.worker, claimed_at=now, attempts=InboxEventRow.attempts + 1)
-            )
-            return InboxItem(row.id, row.channel, row.sender, row.payload, attempts)
+            item = InboxItem(row.id, row.channel, row.sender, row.payload, row.attempts + 1)
+            await self._claim(session, InboxEventRow, row.id, CLAIMED, now)
+            return item
 
     async def finish_event(self, session: AsyncSession, event_id: int, now: datetime, status: str = DONE) -> None:
         """Mark a claimed event handled, inside the transaction that applied its effect."""
@@ -191,10 +198,6 @@ class SqlIntake:
         )
         if not result.rowcount:
             raise LeaseLost(f"inbox event {event_id}")
-
-    async def give_up_event(self, event_id: int, now: datetime) -> None:
-        async with self.database.transaction() as session:
-            await self.finish_event(session, event_id, now, FAILED)
 
     async def pending_senders(self, now: datetime) -> list[tuple[str, str]]:
         """Senders with events nobody live is handling (after a crash, or received by a replica that died)."""
@@ -221,38 +224,19 @@ class SqlIntake:
         await session.flush()
 
     async def claim_reply(self, channel: str, chat: str, now: datetime) -> OutboxItem | Wait | None:
+        """The chat's oldest unsent reply, claimed for this worker; Wait when it is postponed (a flood wait)."""
         now = _utc(now)
         async with self.database.transaction() as session:
             await self._serialise(session, f"outbox:{channel}:{chat}")
-            row = (
-                await session.execute(
-                    select(ReplyOutboxRow)
-                    .where(
-                        ReplyOutboxRow.channel == channel,
-                        ReplyOutboxRow.chat == chat,
-                        ReplyOutboxRow.status.in_((PENDING, SENDING)),
-                    )
-                    .order_by(ReplyOutboxRow.id)
-                    .limit(1)
-                )
-            ).scalar_one_or_none()
-            if row is None or row.id is None:
+            owner = and_(ReplyOutboxRow.channel == channel, ReplyOutboxRow.chat == chat)
+            row = await self._oldest_open(session, ReplyOutboxRow, owner, SENDING, now)
+            if row is None:
                 return None
-            if row.status == SENDING and row.claimed_by != self.worker:
-                live = (
-                    await session.execute(self._live_workers(now).where(WorkerHeartbeatRow.worker == row.claimed_by))
-                ).first()
-                if live is not None:
-                    return None
             if _aware(row.due_at) > now:
                 return Wait(_aware(row.due_at))
-            attempts = row.attempts + 1  # read before the UPDATE, as above
-            await session.execute(
-                update(ReplyOutboxRow)
-                .where(ReplyOutboxRow.id == row.id)
-                .values(status=SENDING, claimed_by=self.worker, claimed_at=now, attempts=ReplyOutboxRow.attempts + 1)
-            )
-            return OutboxItem(row.id, row.channel, row.chat, row.payload, attempts)
+            item = OutboxItem(row.id, row.channel, row.chat, row.payload, row.attempts + 1)
+            await self._claim(session, ReplyOutboxRow, row.id, SENDING, now)
+            return item
 
     async def settle_reply(self, reply_id: int, status: str, now: datetime, error: str = "") -> None:
         async with self.database.transaction() as session:
