@@ -201,15 +201,19 @@ class SqlIntake:
 
     async def pending_senders(self, now: datetime) -> list[tuple[str, str]]:
         """Senders with events nobody live is handling (after a crash, or received by a replica that died)."""
+        return await self._open_owners(InboxEventRow, InboxEventRow.sender, CLAIMED, now)
+
+    async def _open_owners(self, table: Any, owner: Any, claimed_status: str, now: datetime) -> list[tuple[str, str]]:
+        """(channel, owner) pairs with rows this worker may take, the oldest first."""
         now = _utc(now)
         async with self.database.transaction() as session:
             rows = await session.execute(
-                select(InboxEventRow.channel, InboxEventRow.sender)
-                .where(self._takeable(InboxEventRow, CLAIMED, now))
-                .group_by(InboxEventRow.channel, InboxEventRow.sender)
-                .order_by(func.min(InboxEventRow.id))
+                select(table.channel, owner)
+                .where(self._takeable(table, claimed_status, now))
+                .group_by(table.channel, owner)
+                .order_by(func.min(table.id))
             )
-            return [(r.channel, r.sender) for r in rows]
+            return [(channel, who) for channel, who in rows]
 
     # --- reply outbox ----------------------------------------------------------------------------------
     async def add_replies(self, session: AsyncSession, replies: list[tuple[str, str, str]], now: datetime) -> None:
@@ -255,15 +259,8 @@ class SqlIntake:
             )
 
     async def pending_chats(self, now: datetime) -> list[tuple[str, str]]:
-        now = _utc(now)
-        async with self.database.transaction() as session:
-            rows = await session.execute(
-                select(ReplyOutboxRow.channel, ReplyOutboxRow.chat)
-                .where(self._takeable(ReplyOutboxRow, SENDING, now))
-                .group_by(ReplyOutboxRow.channel, ReplyOutboxRow.chat)
-                .order_by(func.min(ReplyOutboxRow.id))
-            )
-            return [(r.channel, r.chat) for r in rows]
+        """Chats with replies nobody live is sending."""
+        return await self._open_owners(ReplyOutboxRow, ReplyOutboxRow.chat, SENDING, now)
 
     async def counts(self) -> dict[str, int]:
         """Rows by table and status, for tests and the operator."""
