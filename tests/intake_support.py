@@ -3,10 +3,13 @@ handled by ``handle`` and answered from the reply outbox, exactly as the running
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
 
 from bot.intake.dispatcher import Decoder, Dispatcher
 from bot.intake.sending import ReplySender
@@ -17,6 +20,7 @@ from handlers.types import Inbound, Result
 from scheduler.sweeper import worker_id
 from storage.database import Database
 from storage.intake import SqlIntake
+from storage.models import InboxEventRow, ReplyOutboxRow
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -87,3 +91,21 @@ async def telegram_for_app(app: App, fake: FakeTelegram, **kwargs: Any) -> tuple
     await dispatcher.start()
     await channel.start_polling()
     return channel, dispatcher
+
+
+async def eventually(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+async def inbox_rows(pipeline: Pipeline) -> list[InboxEventRow]:
+    async with pipeline.database.transaction() as session:
+        return list((await session.execute(select(InboxEventRow).order_by(InboxEventRow.id))).scalars())
+
+
+async def outbox_rows(pipeline: Pipeline) -> list[ReplyOutboxRow]:
+    async with pipeline.database.transaction() as session:
+        return list((await session.execute(select(ReplyOutboxRow).order_by(ReplyOutboxRow.id))).scalars())

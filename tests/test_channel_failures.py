@@ -15,8 +15,9 @@ from handlers.domain import Role
 from storage.models import NoticeRow
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
+from tests.intake_support import eventually
 from tests.support import Clock
-from tests.test_channels_e2e import configure, eventually
+from tests.test_channels_e2e import configure
 
 ADMIN = 424242
 

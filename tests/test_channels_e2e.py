@@ -20,19 +20,12 @@ from handlers.commands import EVERYONE
 from storage.models import IdentityRow, InitiativeRow
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
+from tests.intake_support import eventually
 from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT, Clock, wizard_script
 
 ZALO_TOKEN = "zalo-test-token-1234567890"
 TG_SECRET = "telegram-webhook-secret"
 ZALO_SECRET = "zalo-webhook-secret"
-
-
-async def eventually(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 async def play(

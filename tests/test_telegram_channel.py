@@ -6,22 +6,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
-from sqlalchemy import select
 from telegram.error import Forbidden
 
 from bot.intake.dispatcher import APOLOGY, Decoder, IncomingEvent
 from bot.telegram_channel import TelegramChannel
 from handlers.types import AttachmentKind, Document, Inbound, Option, Outgoing, Reply, Result
 from storage.database import Database
-from storage.models import InboxEventRow, ReplyOutboxRow
 from tests.fakes.telegram_api import WEBHOOK_SECRET_HEADER, FakeTelegram
-from tests.intake_support import Pipeline
+from tests.intake_support import Pipeline, eventually, inbox_rows, outbox_rows
 
 USER = 1001
 OTHER_USER = 2002
@@ -144,24 +142,6 @@ async def webhook(fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot) -> Asyn
         yield channel
     finally:
         await channel.stop()
-
-
-async def eventually(condition: Callable[[], bool], what: str, timeout: float = 5) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
-
-
-async def inbox_rows(pipeline: Pipeline) -> list[InboxEventRow]:
-    async with pipeline.database.transaction() as session:
-        return list((await session.execute(select(InboxEventRow).order_by(InboxEventRow.id))).scalars())
-
-
-async def outbox_rows(pipeline: Pipeline) -> list[ReplyOutboxRow]:
-    async with pipeline.database.transaction() as session:
-        return list((await session.execute(select(ReplyOutboxRow).order_by(ReplyOutboxRow.id))).scalars())
 
 
 # ---------------------------------------------------------------------- polling

@@ -9,14 +9,13 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from aiohttp import web
-from sqlalchemy import select
 
 from bot.intake.dispatcher import APOLOGY
 from bot.render import render_plain
@@ -25,9 +24,9 @@ from bot.zalo.client import ZaloClient
 from bot.zalo.errors import ZaloBadRequest
 from bot.zalo.updates import split_text, units
 from handlers.types import AttachmentKind, Document, Inbound, Option, Outgoing, Reply, Result
-from storage.models import InboxEventRow, ReplyOutboxRow
+from storage.models import ReplyOutboxRow
 from tests.fakes.zalo_api import FakeZalo
-from tests.intake_support import Pipeline
+from tests.intake_support import Pipeline, eventually, inbox_rows, outbox_rows
 
 TOKEN = "2718281828:Zq9-AnOtHeRsEcReT-do-not-leak"
 SECRET = "webhook-secret-42"
@@ -136,24 +135,6 @@ async def webhook_server(channel: ZaloChannel) -> AsyncIterator[str]:
 def long_reply() -> Reply:
     lines = [f"{i}. Sáng kiến về cải cách thủ tục hành chính tại bộ phận một cửa, đợt {i}" for i in range(80)]
     return Reply("\n".join(lines))
-
-
-async def eventually(condition: Callable[[], bool], what: str, timeout: float = 5) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
-
-
-async def inbox_rows(pipeline: Pipeline) -> list[InboxEventRow]:
-    async with pipeline.database.transaction() as session:
-        return list((await session.execute(select(InboxEventRow).order_by(InboxEventRow.id))).scalars())
-
-
-async def outbox_rows(pipeline: Pipeline) -> list[ReplyOutboxRow]:
-    async with pipeline.database.transaction() as session:
-        return list((await session.execute(select(ReplyOutboxRow).order_by(ReplyOutboxRow.id))).scalars())
 
 
 # --- polling ---------------------------------------------------------------------------------------------
