@@ -17,7 +17,7 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.intake_support import eventually
 from tests.support import Clock
-from tests.test_channels_e2e import configure
+from tests.test_channels_e2e import both_channels
 
 ADMIN = 424242
 
@@ -26,16 +26,7 @@ async def test_a_refused_zalo_token_stops_zalo_alone_and_tells_the_admins(
     settings: Settings, clock: Clock, database_url: tuple[str, dict], caplog: pytest.LogCaptureFixture
 ) -> None:
     async with FakeTelegram() as telegram, FakeZalo("the-real-zalo-token") as zalo:
-        configured = configure(
-            settings,
-            {
-                "telegram_bot_token": telegram.token,
-                "telegram_api_base_url": telegram.base_url,
-                "telegram_file_base_url": telegram.base_file_url,
-                "zalo_bot_token": "a-refused-zalo-token-123",
-                "zalo_api_base_url": zalo.base_url,
-            },
-        )
+        configured = both_channels(settings, telegram, zalo, "a-refused-zalo-token-123")
         app = App(configured, clock=clock, engine_kwargs=database_url[1])
         await app.prepare()
         async with app.database.unit_of_work() as store:

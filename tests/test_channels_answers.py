@@ -9,7 +9,7 @@ from bot.settings import Settings
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.support import REGISTRATION_SCRIPT, Clock
-from tests.test_channels_e2e import ZALO_TOKEN, configure, play, start, stop
+from tests.test_channels_e2e import ZALO_TOKEN, both_channels, play, start, stop
 
 SCRIPT = [
     *REGISTRATION_SCRIPT,
@@ -35,16 +35,7 @@ async def test_typed_answers_read_the_same_on_telegram_and_zalo(
     settings: Settings, clock: Clock, database_url: tuple[str, dict]
 ) -> None:
     async with FakeTelegram() as telegram, FakeZalo(ZALO_TOKEN) as zalo:
-        configured = configure(
-            settings,
-            {
-                "telegram_bot_token": telegram.token,
-                "telegram_api_base_url": telegram.base_url,
-                "telegram_file_base_url": telegram.base_file_url,
-                "zalo_bot_token": ZALO_TOKEN,
-                "zalo_api_base_url": zalo.base_url,
-            },
-        )
+        configured = both_channels(settings, telegram, zalo, ZALO_TOKEN)
         app, runtime, task = await start(configured, clock, ["telegram", "zalo"], database_url[1])
         try:
             tg_user, zalo_user = 7001, "zalo-user-14"

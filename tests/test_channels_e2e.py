@@ -45,6 +45,20 @@ def configure(settings: Settings, update: dict) -> Settings:
     return Settings(_env_file=None, **{**settings.model_dump(), **update})
 
 
+def both_channels(settings: Settings, telegram: FakeTelegram, zalo: FakeZalo, zalo_token: str) -> Settings:
+    """Settings for Telegram and Zalo at once, each against its fake."""
+    return configure(
+        settings,
+        {
+            "telegram_bot_token": telegram.token,
+            "telegram_api_base_url": telegram.base_url,
+            "telegram_file_base_url": telegram.base_file_url,
+            "zalo_bot_token": zalo_token,
+            "zalo_api_base_url": zalo.base_url,
+        },
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -77,16 +91,7 @@ async def test_telegram_and_zalo_users_served_together_by_one_process(
     settings: Settings, clock: Clock, database_url: tuple[str, dict]
 ) -> None:
     async with FakeTelegram() as telegram, FakeZalo(ZALO_TOKEN) as zalo:
-        configured = configure(
-            settings,
-            {
-                "telegram_bot_token": telegram.token,
-                "telegram_api_base_url": telegram.base_url,
-                "telegram_file_base_url": telegram.base_file_url,
-                "zalo_bot_token": ZALO_TOKEN,
-                "zalo_api_base_url": zalo.base_url,
-            },
-        )
+        configured = both_channels(settings, telegram, zalo, ZALO_TOKEN)
         app, runtime, task = await start(configured, clock, ["telegram", "zalo"], database_url[1])
         try:
             tg_user, zalo_user = 5001, "zalo-user-42"
