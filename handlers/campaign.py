@@ -30,11 +30,18 @@ class Campaign:
     list_due: date | None = None
     unit_quota: int = 1
     admin_reform_target: int = 5
+    body_id: int | None = None
 
     @property
     def list_deadline(self) -> date:
         """The yearly list of recognised initiatives goes to the province by this day."""
         return self.list_due or date(self.year, 12, 31)
+
+    @property
+    def list_subject(self) -> str:
+        """What the yearly-list reminders are about. The first body keeps the key it had before bodies
+        existed, so an upgraded deployment never plans the same reminder twice."""
+        return f"list:{self.year}" if self.body_id in (None, 1) else f"list:{self.year}:b{self.body_id}"
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,8 @@ class Core:
         if inbound.event_id and not await store.claim_event(inbound.channel, inbound.event_id):
             return Result()
         identity, person, conversation = await store.load_actor(inbound.channel, inbound.user_id)
+        # Everything this event sees and changes is the acting body's; before registration, every body's units.
+        store.scope_to(person.body_id if person is not None else None)
         ctx = Context(
             store=store,
             files=self.files,

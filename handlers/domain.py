@@ -19,6 +19,10 @@ class Role(StrEnum):
     UNIT_HEAD = "unit_head"
     SECRETARIAT = "secretariat"
     COUNCIL = "council"
+    # The head of a recognising body: confirms the body's reports to the province.
+    BODY_HEAD = "body_head"
+    # The Department of Science and Technology: the province overview of every body.
+    PROVINCE_OFFICE = "province_office"
     ADMIN = "admin"
 
 
@@ -67,12 +71,33 @@ class LatePolicy(StrEnum):
     NEXT_ROUND = "next_round"
 
 
+class BodyLevel(StrEnum):
+    BASE = "base"  # recognises initiatives of its own units (cấp cơ sở)
+    PROVINCE = "province"  # recognises initiatives of provincial scope (cấp tỉnh)
+
+
+@dataclass(frozen=True)
+class Body:
+    """A recognising body: its units, secretariat, council, campaigns, rubric and public list are its own."""
+
+    id: int
+    code: str
+    name: str
+    level: BodyLevel = BodyLevel.BASE
+    parent_id: int | None = None
+
+    @property
+    def provincial(self) -> bool:
+        return self.level == BodyLevel.PROVINCE
+
+
 @dataclass(frozen=True)
 class Unit:
     id: int
     code: str
     name: str
     sector: Sector
+    body_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +107,10 @@ class Person:
     unit_id: int | None
     position: str
     phone: str | None
+    # Roles held in ``body_id``: the body this person acts in (their unit's, or one chosen with /coquan).
     roles: frozenset[Role] = frozenset()
+    body_id: int | None = None
+    home_body_id: int | None = None
 
     def has(self, role: Role) -> bool:
         return role in self.roles or Role.ADMIN in self.roles
@@ -115,6 +143,7 @@ class Round:
     deadline: date
     sectors: frozenset[Sector]
     closed: bool = False
+    body_id: int | None = None
 
     def accepts(self, sector: Sector) -> bool:
         return sector in self.sectors
@@ -131,6 +160,7 @@ class Initiative:
     receipt_no: str | None = None
     round_id: int | None = None
     submitted_at: datetime | None = None
+    body_id: int | None = None
 
     @property
     def title(self) -> str:

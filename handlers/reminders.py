@@ -93,7 +93,15 @@ class Planner:
         self.sources = list(sources)
 
     async def plan(self, store: Store, now: datetime) -> int:
-        """One planning pass; returns how many notices were queued."""
+        """One planning pass over every recognising body; returns how many notices were queued."""
+        queued = 0
+        for body in await store.bodies():
+            store.scope_to(body.id)
+            queued += await self._plan_body(store, now)
+        store.scope_to(None)
+        return queued
+
+    async def _plan_body(self, store: Store, now: datetime) -> int:
         queued = 0
         campaigns = await store.campaigns()
         all_rounds = [r for c in campaigns for r in c.rounds]
@@ -257,7 +265,7 @@ class Planner:
     # --- the yearly list of recognised initiatives ------------------------------------------------
     async def _plan_list(self, store: Store, campaign: Campaign, now: datetime) -> int:
         deadline = campaign.list_deadline
-        moment = await self._claim_moment(store, campaign, f"list:{campaign.year}", deadline, False, now)
+        moment = await self._claim_moment(store, campaign, campaign.list_subject, deadline, False, now)
         if moment is None:
             return 0
         filed = await store.year_initiatives(campaign.year)

@@ -42,6 +42,7 @@ def _campaign(row: CampaignRow, rounds: Sequence[Round]) -> Campaign:
         list_due=row.list_due,
         unit_quota=row.unit_quota,
         admin_reform_target=row.admin_reform_target,
+        body_id=row.body_id,
     )
 
 
@@ -54,21 +55,29 @@ class CampaignQueries:
 
         def _insert(self, table: Any) -> Any: ...
         async def _person(self, row: PersonRow) -> Person: ...
-        async def rounds(self) -> Sequence[Round]: ...
+        async def rounds(self, *, every_body: bool = False) -> Sequence[Round]: ...
+        async def default_body_id(self) -> int: ...
+
+        body_id: int | None
 
     @staticmethod
     def _initiative_of(row: InitiativeRow) -> Initiative:
         return initiative_of_row(row)
 
     async def campaigns(self) -> Sequence[Campaign]:
-        rows = (await self.session.execute(select(CampaignRow).order_by(CampaignRow.year))).scalars().all()
+        stmt = select(CampaignRow).order_by(CampaignRow.year, CampaignRow.body_id)
+        if self.body_id is not None:
+            stmt = stmt.where(CampaignRow.body_id == self.body_id)
+        rows = (await self.session.execute(stmt)).scalars().all()
         rounds = await self.rounds()
-        return [_campaign(row, [r for r in rounds if r.year == row.year]) for row in rows]
+        return [_campaign(row, [r for r in rounds if r.year == row.year and r.body_id == row.body_id]) for row in rows]
 
     async def create_campaign(self, template: Campaign) -> bool:
+        body = await self.default_body_id()
         stmt = (
             self._insert(CampaignRow)
             .values(
+                body_id=body,
                 year=template.year,
                 reminder_days=format_days(template.reminder_days),
                 send_time=template.send_time.strftime("%H:%M"),
@@ -81,7 +90,9 @@ class CampaignQueries:
         if not (await self.session.execute(stmt)).rowcount:
             return False
         campaign_id = (
-            await self.session.execute(select(CampaignRow.id).where(CampaignRow.year == template.year))
+            await self.session.execute(
+                select(CampaignRow.id).where(CampaignRow.year == template.year, CampaignRow.body_id == body)
+            )
         ).scalar_one()
         for r in template.rounds:
             self.session.add(
@@ -119,7 +130,10 @@ class CampaignQueries:
         if list_due is not None:
             values["list_due"] = list_due
         if values:
-            await self.session.execute(update(CampaignRow).where(CampaignRow.year == year).values(**values))
+            body = await self.default_body_id()
+            await self.session.execute(
+                update(CampaignRow).where(CampaignRow.year == year, CampaignRow.body_id == body).values(**values)
+            )
 
     async def set_round_deadline(self, round_id: int, deadline: date) -> None:
         await self.session.execute(update(RoundRow).where(RoundRow.id == round_id).values(deadline=deadline))
@@ -132,11 +146,18 @@ class CampaignQueries:
             await self.session.execute(
                 select(PersonRow)
                 .join(RoleGrantRow, RoleGrantRow.person_id == PersonRow.id)
-                .where(RoleGrantRow.role == role.value)
+                .where(RoleGrantRow.role == role.value, *self._grant_scope())
                 .order_by(PersonRow.id)
+                .distinct()
             )
         ).scalars()
         return [await self._person(row) for row in rows]
+
+    def _initiative_scope(self) -> list[Any]:
+        return [] if self.body_id is None else [InitiativeRow.body_id == self.body_id]
+
+    def _grant_scope(self) -> list[Any]:
+        return [] if self.body_id is None else [RoleGrantRow.body_id == self.body_id]
 
     async def people(self, ids: Collection[int]) -> dict[int, Person]:
         if not ids:
@@ -148,7 +169,7 @@ class CampaignQueries:
         rows = (
             await self.session.execute(
                 select(InitiativeRow)
-                .where(InitiativeRow.status.in_([s.value for s in statuses]))
+                .where(InitiativeRow.status.in_([s.value for s in statuses]), *self._initiative_scope())
                 .order_by(InitiativeRow.id)
             )
         ).scalars()
@@ -160,7 +181,11 @@ class CampaignQueries:
                 select(InitiativeRow)
                 .join(RoundRow, RoundRow.id == InitiativeRow.round_id)
                 .join(CampaignRow, CampaignRow.id == RoundRow.campaign_id)
-                .where(CampaignRow.year == year, InitiativeRow.status != Status.DRAFT.value)
+                .where(
+                    CampaignRow.year == year,
+                    InitiativeRow.status != Status.DRAFT.value,
+                    *([] if self.body_id is None else [CampaignRow.body_id == self.body_id]),
+                )
                 .order_by(InitiativeRow.submitted_at, InitiativeRow.id)
             )
         ).scalars()

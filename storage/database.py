@@ -74,8 +74,26 @@ class Database:
         return self._gate if self._gate is not None else nullcontext()
 
     async def migrate(self) -> None:
-        async with self._gated(), self.engine.begin() as connection:
-            await connection.run_sync(_upgrade)
+        if self.engine.dialect.name != "sqlite":
+            async with self.engine.begin() as connection:
+                await connection.run_sync(_upgrade)
+            return
+        # SQLite rebuilds a table to change its constraints; with foreign keys enforced, dropping the old copy
+        # of a referenced table would fail. SQLite's own procedure: keys off outside the transaction, rebuild,
+        # check every key before committing, keys back on.
+        async with self._gated(), self.engine.connect() as connection:
+            await connection.run_sync(_foreign_keys, False)
+            try:
+                await connection.run_sync(_upgrade)
+                broken = await connection.exec_driver_sql("PRAGMA foreign_key_check")
+                if rows := broken.all():
+                    raise RuntimeError(f"migration left {len(rows)} broken references, e.g. {rows[0]}")
+                await connection.commit()
+            except BaseException:
+                await connection.rollback()
+                raise
+            finally:
+                await connection.run_sync(_foreign_keys, True)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -85,6 +103,12 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
+
+
+def _foreign_keys(connection: Any, on: bool) -> None:
+    cursor = connection.connection.dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    cursor.close()
 
 
 def _upgrade(connection: Any) -> None:

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage.models import ConversationRow, IdentityRow, InitiativeRow, PersonRow, ProcessedEventRow, RoleGrantRow
+from storage.models import (
+    ConversationRow,
+    IdentityRow,
+    InitiativeRow,
+    PersonRow,
+    ProcessedEventRow,
+    RoleGrantRow,
+    UnitRow,
+)
 
 ACTOR = (
     select(
@@ -23,14 +31,21 @@ ACTOR = (
         ConversationRow.state,
         ConversationRow.version,
         IdentityRow.unreachable_at,
+        PersonRow.acting_body_id,
+        UnitRow.body_id,
     )
     .select_from(IdentityRow)
     .outerjoin(PersonRow, PersonRow.id == IdentityRow.person_id)
+    .outerjoin(UnitRow, UnitRow.id == PersonRow.unit_id)
     .outerjoin(ConversationRow, ConversationRow.identity_id == IdentityRow.id)
     .where(IdentityRow.channel == bindparam("channel"), IdentityRow.external_id == bindparam("external_id"))
 )
 
-ROLES = select(RoleGrantRow.role).where(RoleGrantRow.person_id == bindparam("person_id"))
+# A person's roles in one body; admin holds in every body.
+ROLES = select(RoleGrantRow.role).where(
+    RoleGrantRow.person_id == bindparam("person_id"),
+    or_(RoleGrantRow.body_id == bindparam("body_id"), RoleGrantRow.role == "admin"),
+)
 
 SAVE_CONVERSATION = (
     update(ConversationRow.__table__)

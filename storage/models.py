@@ -13,12 +13,24 @@ def _ts(**kwargs: Any) -> Any:
     return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
 
 
+class BodyRow(SQLModel, table=True):
+    """A recognising body (a department, a commune, a school) or, with level "province", the province."""
+
+    __tablename__ = "body"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=50, unique=True)
+    name: str = Field(max_length=300)
+    level: str = Field(default="base", max_length=20, sa_column_kwargs={"server_default": "base"})
+    parent_id: int | None = Field(default=None, foreign_key="body.id")
+
+
 class UnitRow(SQLModel, table=True):
     __tablename__ = "unit"
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=50, unique=True)
     name: str = Field(max_length=300)
     sector: str = Field(max_length=20)
+    body_id: int | None = Field(default=None, foreign_key="body.id", index=True)
 
 
 class PersonRow(SQLModel, table=True):
@@ -34,14 +46,18 @@ class PersonRow(SQLModel, table=True):
     # Loaded by the seed file (or pre-registered): only such a record can be claimed, and only by proof
     # (Telegram contact, invitation code); a self-registered one never becomes it.
     seeded: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The body whose roles this person is acting in (/coquan); None: the body of their own unit.
+    acting_body_id: int | None = Field(default=None, foreign_key="body.id")
 
 
 class RoleGrantRow(SQLModel, table=True):
     __tablename__ = "role_grant"
-    __table_args__ = (UniqueConstraint("person_id", "role"),)
+    __table_args__ = (UniqueConstraint("person_id", "role", "body_id", name="uq_role_grant_person_role_body"),)
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     role: str = Field(max_length=20)
+    # Roles hold in one body only (a council member of one body has no rights in another); admin holds everywhere.
+    body_id: int | None = Field(default=None, foreign_key="body.id")
 
 
 class IdentityRow(SQLModel, table=True):
@@ -77,8 +93,10 @@ class ProcessedEventRow(SQLModel, table=True):
 
 class CampaignRow(SQLModel, table=True):
     __tablename__ = "campaign"
+    __table_args__ = (UniqueConstraint("body_id", "year", name="uq_campaign_body_year"),)
     id: int | None = Field(default=None, primary_key=True)
-    year: int = Field(unique=True)
+    body_id: int | None = Field(default=None, foreign_key="body.id")
+    year: int
     # Reminder plan: days before each deadline (0 = the morning of the deadline) and the local hour.
     reminder_days: str = Field(default="14,7,3,1,0", max_length=100, sa_column_kwargs={"server_default": "14,7,3,1,0"})
     send_time: str = Field(default="08:00", max_length=5, sa_column_kwargs={"server_default": "08:00"})
@@ -111,6 +129,8 @@ class InitiativeRow(SQLModel, table=True):
     submitted_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts(nullable=False)
     updated_at: datetime = _ts(nullable=False)
+    # The recognising body it is filed with: the author's, or the province for a provincial-scope dossier.
+    body_id: int | None = Field(default=None, foreign_key="body.id", index=True)
 
 
 class StatusChangeRow(SQLModel, table=True):
@@ -217,6 +237,7 @@ class SuggestionRow(SQLModel, table=True):
     rating: int | None = Field(default=None)
     initiative_id: int | None = Field(default=None, foreign_key="initiative.id")
     version: int = Field(default=0)
+    body_id: int | None = Field(default=None, foreign_key="body.id", index=True)
 
 
 class SuggestionSenderRow(SQLModel, table=True):
@@ -333,3 +354,30 @@ class RecognitionDecisionRow(SQLModel, table=True):
     signed_on: date
     recorded_by: int | None = Field(default=None, foreign_key="person.id")
     recorded_at: datetime = _ts(nullable=False)
+
+
+class ProvincialProposalRow(SQLModel, table=True):
+    """A body's recognised initiative proposed for provincial-scope recognition (cấp tỉnh).
+
+    ``dossier_id`` is the copy filed with the province, reviewed and scored there like any initiative."""
+
+    __tablename__ = "provincial_proposal"
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int = Field(foreign_key="initiative.id", unique=True)
+    body_id: int = Field(foreign_key="body.id")
+    dossier_id: int | None = Field(default=None, foreign_key="initiative.id")
+    decision: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    proposed_by: int | None = Field(default=None, foreign_key="person.id")
+    proposed_at: datetime = _ts(nullable=False)
+
+
+class BodyReportRow(SQLModel, table=True):
+    """A body's report filed to the province: the yearly list ("year") or the mid-year report ("mid")."""
+
+    __tablename__ = "body_report"
+    body_id: int = Field(foreign_key="body.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    kind: str = Field(max_length=10, primary_key=True)
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    filed_by: int | None = Field(default=None, foreign_key="person.id")
+    filed_at: datetime = _ts(nullable=False)

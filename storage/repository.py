@@ -12,6 +12,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import (
+    Body,
+    BodyLevel,
     Conversation,
     Identity,
     Initiative,
@@ -31,6 +33,7 @@ from storage.identity import IdentityQueries
 from storage.linking import LinkCodeQueries
 from storage.models import (
     AttachmentRow,
+    BodyRow,
     CampaignRow,
     ConversationRow,
     IdentityRow,
@@ -51,10 +54,15 @@ from storage.transfers import TransferQueries
 
 def _unit(row: UnitRow) -> Unit:
     assert row.id is not None
-    return Unit(id=row.id, code=row.code, name=row.name, sector=Sector(row.sector))
+    return Unit(id=row.id, code=row.code, name=row.name, sector=Sector(row.sector), body_id=row.body_id)
 
 
-def _round(row: RoundRow, year: int) -> Round:
+def _body(row: BodyRow) -> Body:
+    assert row.id is not None
+    return Body(id=row.id, code=row.code, name=row.name, level=BodyLevel(row.level), parent_id=row.parent_id)
+
+
+def _round(row: RoundRow, year: int, body_id: int | None = None) -> Round:
     assert row.id is not None
     return Round(
         id=row.id,
@@ -64,20 +72,93 @@ def _round(row: RoundRow, year: int) -> Round:
         deadline=row.deadline,
         sectors=frozenset(Sector(s) for s in row.sectors.split(",") if s),
         closed=row.closed,
+        body_id=body_id,
     )
 
 
 class SqlStore(CampaignQueries, LinkCodeQueries, IdentityQueries, ReviewQueries, DuplicateQueries, TransferQueries):
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, body_id: int | None = None) -> None:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"
+        # The recognising body this unit of work sees: its units, campaigns, roles and initiatives.
+        # None: every body (registration, the scheduler's own sweep, the province's views).
+        self.body_id = body_id
+        self._unit_bodies: dict[int, int | None] | None = None
+
+    def scope_to(self, body_id: int | None) -> None:
+        self.body_id = body_id
+
+    # --- recognising bodies ----------------------------------------------------------------------
+    async def bodies(self) -> Sequence[Body]:
+        rows = (await self.session.execute(select(BodyRow).order_by(BodyRow.id))).scalars()
+        return [_body(r) for r in rows]
+
+    async def body(self, body_id: int) -> Body | None:
+        row = await self.session.get(BodyRow, body_id)
+        return _body(row) if row else None
+
+    async def body_by_code(self, code: str) -> Body | None:
+        row = (await self.session.execute(select(BodyRow).where(BodyRow.code == code))).scalar_one_or_none()
+        return _body(row) if row else None
+
+    async def province(self) -> Body | None:
+        row = (
+            (await self.session.execute(select(BodyRow).where(BodyRow.level == BodyLevel.PROVINCE.value)))
+            .scalars()
+            .first()
+        )
+        return _body(row) if row else None
+
+    async def upsert_body(self, code: str, name: str, level: BodyLevel, parent_id: int | None) -> Body:
+        row = (await self.session.execute(select(BodyRow).where(BodyRow.code == code))).scalar_one_or_none()
+        if row is None:
+            row = BodyRow(code=code, name=name, level=level.value, parent_id=parent_id)
+            self.session.add(row)
+        else:
+            row.name, row.level, row.parent_id = name, level.value, parent_id
+        await self.session.flush()
+        return _body(row)
+
+    async def set_acting_body(self, person_id: int, body_id: int | None) -> None:
+        await self.session.execute(update(PersonRow).where(PersonRow.id == person_id).values(acting_body_id=body_id))
+
+    async def role_bodies(self, person_id: int) -> Sequence[tuple[Body, frozenset[Role]]]:
+        """Every body where this person holds a role, with the roles held there."""
+        rows = await self.session.execute(
+            select(BodyRow, RoleGrantRow.role)
+            .join(RoleGrantRow, RoleGrantRow.body_id == BodyRow.id)
+            .where(RoleGrantRow.person_id == person_id)
+            .order_by(BodyRow.id)
+        )
+        found: dict[int, tuple[Body, set[Role]]] = {}
+        for body_row, role in rows.all():
+            body = _body(body_row)
+            found.setdefault(body.id, (body, set()))[1].add(Role(role))
+        return [(body, frozenset(roles)) for body, roles in found.values()]
+
+    async def default_body_id(self) -> int:
+        """Where something without a body goes: the scope, else the first body (a single-body deployment's only one)."""
+        if self.body_id is not None:
+            return self.body_id
+        first = (await self.session.execute(select(func.min(BodyRow.id)))).scalar_one_or_none()
+        if first is None:
+            return (await self.upsert_body("CQ", "Cơ quan công nhận sáng kiến", BodyLevel.BASE, None)).id
+        return int(first)
+
+    async def _unit_body(self, unit_id: int | None) -> int | None:
+        if unit_id is None:
+            return None
+        if self._unit_bodies is None or unit_id not in self._unit_bodies:
+            rows = await self.session.execute(select(UnitRow.id, UnitRow.body_id))
+            self._unit_bodies = {uid: bid for uid, bid in rows.all()}
+        return self._unit_bodies.get(unit_id)
 
     def _insert(self, table: Any) -> Any:
         return pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
 
     @property
     def suggestions(self) -> SqlSuggestionStore:
-        return SqlSuggestionStore(self.session, self.dialect)
+        return SqlSuggestionStore(self.session, self.dialect, self.body_id)
 
     @staticmethod
     def _now() -> datetime:
@@ -120,13 +201,16 @@ class SqlStore(CampaignQueries, LinkCodeQueries, IdentityQueries, ReviewQueries,
             await self.session.execute(update(IdentityRow).where(IdentityRow.id == row.id).values(unreachable_at=None))
         person = None
         if row.person_id is not None:
+            acting = row.acting_body_id or row.body_id
             person = Person(
                 id=row.person_id,
                 full_name=row.full_name,
                 unit_id=row.unit_id,
                 position=row.position,
                 phone=row.phone,
-                roles=await self._roles(row.person_id),
+                roles=await self._roles(row.person_id, acting),
+                body_id=acting,
+                home_body_id=row.body_id,
             )
         conversation = Conversation(
             identity_id=row.id, flow=row.flow, state=dict(row.state or {}), version=row.version or 0
@@ -180,27 +264,34 @@ class SqlStore(CampaignQueries, LinkCodeQueries, IdentityQueries, ReviewQueries,
         conversation.version += 1
 
     # --- units and people ------------------------------------------------------------------------
-    async def units(self) -> Sequence[Unit]:
-        rows = (await self.session.execute(select(UnitRow).order_by(UnitRow.name))).scalars()
-        return [_unit(r) for r in rows]
+    async def units(self, *, every_body: bool = False) -> Sequence[Unit]:
+        stmt = select(UnitRow).order_by(UnitRow.name)
+        if self.body_id is not None and not every_body:
+            stmt = stmt.where(UnitRow.body_id == self.body_id)
+        return [_unit(r) for r in (await self.session.execute(stmt)).scalars()]
 
     async def unit(self, unit_id: int) -> Unit | None:
         row = await self.session.get(UnitRow, unit_id)
         return _unit(row) if row else None
 
-    async def _roles(self, person_id: int) -> frozenset[Role]:
-        rows = await self.session.execute(hot.ROLES, {"person_id": person_id})
+    async def _roles(self, person_id: int, body_id: int | None) -> frozenset[Role]:
+        rows = await self.session.execute(hot.ROLES, {"person_id": person_id, "body_id": body_id})
         return frozenset(Role(r) for r in rows.scalars())
 
     async def _person(self, row: PersonRow) -> Person:
+        """The person with their roles in the body in scope (else in the body they act in)."""
         assert row.id is not None
+        home = await self._unit_body(row.unit_id)
+        body = self.body_id if self.body_id is not None else (row.acting_body_id or home)
         return Person(
             id=row.id,
             full_name=row.full_name,
             unit_id=row.unit_id,
             position=row.position,
             phone=row.phone,
-            roles=await self._roles(row.id),
+            roles=await self._roles(row.id, body),
+            body_id=body,
+            home_body_id=home,
         )
 
     async def person(self, person_id: int) -> Person | None:
@@ -230,26 +321,40 @@ class SqlStore(CampaignQueries, LinkCodeQueries, IdentityQueries, ReviewQueries,
         await self.session.flush()
         return await self._person(row)
 
-    async def grant_role(self, person_id: int, role: Role) -> None:
+    async def grant_role(self, person_id: int, role: Role, body_id: int | None = None) -> None:
+        """A role in ``body_id`` (default: the body in scope)."""
+        body = body_id if body_id is not None else await self.default_body_id()
         await self.session.execute(
-            self._insert(RoleGrantRow).values(person_id=person_id, role=role.value).on_conflict_do_nothing()
+            self._insert(RoleGrantRow)
+            .values(person_id=person_id, role=role.value, body_id=body)
+            .on_conflict_do_nothing()
         )
 
-    async def revoke_role(self, person_id: int, role: Role) -> None:
+    async def revoke_role(self, person_id: int, role: Role, body_id: int | None = None) -> None:
+        body = body_id if body_id is not None else await self.default_body_id()
         await self.session.execute(
-            delete(RoleGrantRow).where(RoleGrantRow.person_id == person_id, RoleGrantRow.role == role.value)
+            delete(RoleGrantRow).where(
+                RoleGrantRow.person_id == person_id, RoleGrantRow.role == role.value, RoleGrantRow.body_id == body
+            )
         )
 
     # --- campaign --------------------------------------------------------------------------------
-    async def rounds(self) -> Sequence[Round]:
-        rows = await self.session.execute(
-            select(RoundRow, CampaignRow.year).join(CampaignRow, RoundRow.campaign_id == CampaignRow.id)
+    async def rounds(self, *, every_body: bool = False) -> Sequence[Round]:
+        stmt = select(RoundRow, CampaignRow.year, CampaignRow.body_id).join(
+            CampaignRow, RoundRow.campaign_id == CampaignRow.id
         )
-        return [_round(r, year) for r, year in rows.all()]
+        if self.body_id is not None and not every_body:
+            stmt = stmt.where(CampaignRow.body_id == self.body_id)
+        return [_round(r, year, body_id) for r, year, body_id in (await self.session.execute(stmt)).all()]
 
     async def ensure_campaign(self, year: int, rounds: Sequence[tuple[int, str, date, frozenset[Sector]]]) -> None:
-        await self.session.execute(self._insert(CampaignRow).values(year=year).on_conflict_do_nothing())
-        campaign_id = (await self.session.execute(select(CampaignRow.id).where(CampaignRow.year == year))).scalar_one()
+        body = await self.default_body_id()
+        await self.session.execute(self._insert(CampaignRow).values(year=year, body_id=body).on_conflict_do_nothing())
+        campaign_id = (
+            await self.session.execute(
+                select(CampaignRow.id).where(CampaignRow.year == year, CampaignRow.body_id == body)
+            )
+        ).scalar_one()
         existing = (
             await self.session.execute(
                 select(func.count()).select_from(RoundRow).where(RoundRow.campaign_id == campaign_id)
@@ -272,8 +377,23 @@ class SqlStore(CampaignQueries, LinkCodeQueries, IdentityQueries, ReviewQueries,
             )
 
     # --- initiatives -----------------------------------------------------------------------------
-    async def create_initiative(self, person_id: int, data: dict[str, Any], now: datetime) -> Initiative:
-        row = InitiativeRow(person_id=person_id, status=Status.DRAFT.value, data=data, created_at=now, updated_at=now)
+    async def create_initiative(
+        self, person_id: int, data: dict[str, Any], now: datetime, body_id: int | None = None
+    ) -> Initiative:
+        """A draft filed with ``body_id``, by default the body of the author's unit."""
+        if body_id is None:
+            unit_id = (
+                await self.session.execute(select(PersonRow.unit_id).where(PersonRow.id == person_id))
+            ).scalar_one_or_none()
+            body_id = await self._unit_body(unit_id) or await self.default_body_id()
+        row = InitiativeRow(
+            person_id=person_id,
+            status=Status.DRAFT.value,
+            data=data,
+            created_at=now,
+            updated_at=now,
+            body_id=body_id,
+        )
         self.session.add(row)
         await self.session.flush()
         self.session.add(

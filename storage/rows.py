@@ -27,4 +27,5 @@ def initiative_of_row(row: InitiativeRow) -> Initiative:
         receipt_no=row.receipt_no,
         round_id=row.round_id,
         submitted_at=aware(row.submitted_at),
+        body_id=row.body_id,
     )

@@ -8,12 +8,22 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from handlers.campaign import parse_days
-from handlers.domain import Role, Sector
+from handlers.domain import Body, BodyLevel, Role, Sector
 from handlers.parsing import ParseError, parse_phone
-from storage.models import CampaignRow, IdentityRow, PersonRow, RoundRow, UnitRow
+from storage.models import (
+    BodyRow,
+    CampaignRow,
+    IdentityRow,
+    InitiativeRow,
+    PersonRow,
+    RoleGrantRow,
+    RoundRow,
+    SuggestionRow,
+    UnitRow,
+)
 from storage.repository import SqlStore
 
 SECTOR_WORDS = {
@@ -31,7 +41,8 @@ class SeedError(ValueError):
 
 
 def read_seed(path: Path) -> dict[str, Any]:
-    """YAML: {units: [...], people: [...], campaigns: [...]}. CSV: one row per unit (code,name,sector)
+    """YAML: {units: [...], people: [...], campaigns: [...]}, or a province: {province: {...}, bodies: [...]}.
+    CSV: one row per unit (code,name,sector)
     or per person (name,unit,position,phone,roles,telegram_id,zalo_id), told apart by the header."""
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
@@ -55,24 +66,90 @@ def _sector(value: Any) -> Sector:
 
 
 async def apply_seed(store: SqlStore, data: dict[str, Any]) -> dict[str, int]:
-    """Upsert everything in ``data``; running it twice changes nothing the second time."""
+    """Upsert everything in ``data``; running it twice changes nothing the second time.
+
+    A single-body file lists units, people and campaigns at the top. A province adds ``province`` (the body
+    that recognises provincial-scope initiatives) and ``bodies``, each with its own units, people and
+    campaigns; top-level campaigns then apply to every body that lists none of its own."""
+    counts = {"bodies": 0, "units": 0, "people": 0, "rounds": 0}
+    bodies = data.get("bodies") or []
+    province = data.get("province")
+    if not bodies and not province:
+        body_id = await store.default_body_id()
+        await _seed_body_content(store, body_id, data, data.get("campaigns") or [], counts)
+        return counts
+    province_id: int | None = None
+    if province:
+        province_id = (await _seed_body(store, province, BodyLevel.PROVINCE, None)).id
+        counts["bodies"] += 1
+    seeded: list[tuple[int, dict[str, Any]]] = []
+    for item in bodies:
+        body = await _seed_body(store, item, BodyLevel.BASE, province_id)
+        seeded.append((body.id, item))
+        counts["bodies"] += 1
+    if data.get("units") or data.get("people"):
+        first = seeded[0][0] if seeded else await store.default_body_id()
+        await _seed_body_content(store, first, {"units": data.get("units"), "people": []}, [], counts)
+    if province:
+        await _seed_body_content(store, province_id or 0, province, province.get("campaigns") or [], counts)
+    for body_id, item in seeded:
+        await _seed_body_content(store, body_id, item, item.get("campaigns") or data.get("campaigns") or [], counts)
+    for item in data.get("people") or []:  # people may name units of any body
+        await _seed_person(store, item)
+        counts["people"] += 1
+    await _drop_unused_default_body(store, {str(b.get("code")) for b in bodies} | {str((province or {}).get("code"))})
+    return counts
+
+
+async def _seed_body(store: SqlStore, item: dict[str, Any], level: BodyLevel, parent_id: int | None) -> Body:
+    code, name = str(item.get("code") or "").strip(), str(item.get("name") or "").strip()
+    if not code or not name:
+        raise SeedError(f"body {item!r}: code and name are required")
+    return await store.upsert_body(code, name, level, parent_id)
+
+
+async def _seed_body_content(
+    store: SqlStore, body_id: int, data: dict[str, Any], campaigns: list[dict[str, Any]], counts: dict[str, int]
+) -> None:
     session = store.session
-    counts = {"units": 0, "people": 0, "rounds": 0}
     for item in data.get("units") or []:
         code = str(item["code"]).strip()
         row = (await session.execute(select(UnitRow).where(UnitRow.code == code))).scalar_one_or_none()
         if row is None:
-            session.add(UnitRow(code=code, name=str(item["name"]).strip(), sector=_sector(item["sector"]).value))
+            session.add(
+                UnitRow(
+                    code=code, name=str(item["name"]).strip(), sector=_sector(item["sector"]).value, body_id=body_id
+                )
+            )
         else:
-            row.name, row.sector = str(item["name"]).strip(), _sector(item["sector"]).value
+            row.name, row.sector, row.body_id = str(item["name"]).strip(), _sector(item["sector"]).value, body_id
         counts["units"] += 1
     await session.flush()
+    store._unit_bodies = None
     for item in data.get("people") or []:
         await _seed_person(store, item)
         counts["people"] += 1
-    for campaign in data.get("campaigns") or []:
-        counts["rounds"] += await _seed_campaign(store, campaign)
-    return counts
+    store.scope_to(body_id)
+    try:
+        for campaign in campaigns:
+            counts["rounds"] += await _seed_campaign(store, campaign)
+    finally:
+        store.scope_to(None)
+
+
+async def _drop_unused_default_body(store: SqlStore, named: set[str]) -> None:
+    """A province seeded on a fresh database: the placeholder body the first migration made goes if unused."""
+    session = store.session
+    placeholder = await store.body_by_code("CQ")
+    if placeholder is None or "CQ" in named:
+        return
+    for table in (UnitRow, CampaignRow, RoleGrantRow, InitiativeRow, SuggestionRow):
+        if (await session.execute(select(table).where(table.body_id == placeholder.id).limit(1))).first():
+            return
+    await session.execute(
+        update(PersonRow).where(PersonRow.acting_body_id == placeholder.id).values(acting_body_id=None)
+    )
+    await session.execute(delete(BodyRow).where(BodyRow.id == placeholder.id))
 
 
 async def _seed_person(store: SqlStore, item: dict[str, Any]) -> None:
@@ -101,13 +178,28 @@ async def _seed_person(store: SqlStore, item: dict[str, Any]) -> None:
         row.seeded = True
     await session.flush()
     assert row.id is not None
+    home_body = unit.body_id or await store.default_body_id()
     for role in item.get("roles") or []:
-        await store.grant_role(row.id, Role(str(role).strip()))
+        await store.grant_role(row.id, _role(role), home_body)
+    # Roles in other bodies: {PROVINCE-CODE: [council]} for a member of the provincial council.
+    for code, roles in (item.get("roles_in") or {}).items():
+        body = await store.body_by_code(str(code).strip())
+        if body is None:
+            raise SeedError(f"person {name!r}: unknown body code {code!r}")
+        for role in roles or []:
+            await store.grant_role(row.id, _role(role), body.id)
     for channel in ("telegram", "zalo", "console"):
         external = str(item.get(f"{channel}_id") or "").strip()
         if external:
             identity = await store.identity(channel, external)
             await session.execute(update(IdentityRow).where(IdentityRow.id == identity.id).values(person_id=row.id))
+
+
+def _role(value: Any) -> Role:
+    try:
+        return Role(str(value).strip())
+    except ValueError:
+        raise SeedError(f"unknown role {value!r} (use {', '.join(r.value for r in Role)})") from None
 
 
 def _phone(value: Any) -> str | None:
@@ -168,7 +260,10 @@ async def _seed_campaign(store: SqlStore, campaign: dict[str, Any]) -> int:
     year = int(campaign["year"])
     await store.ensure_campaign(year, [])
     await _seed_campaign_settings(store, year, campaign)
-    campaign_id = (await session.execute(select(CampaignRow.id).where(CampaignRow.year == year))).scalar_one()
+    body_id = await store.default_body_id()
+    campaign_id = (
+        await session.execute(select(CampaignRow.id).where(CampaignRow.year == year, CampaignRow.body_id == body_id))
+    ).scalar_one()
     count = 0
     for item in campaign.get("rounds") or []:
         deadline = item["deadline"]

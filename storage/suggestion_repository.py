@@ -98,9 +98,14 @@ def _sealed(row: SuggestionSenderRow) -> SealedSender:
 
 
 class SqlSuggestionStore:
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: AsyncSession, dialect: str, body_id: int | None = None) -> None:
         self.session = session
         self.dialect = dialect
+        # Suggestions go to the sender's recognising body; its desk sees only those.
+        self.body_id = body_id
+
+    def _scope(self) -> list[Any]:
+        return [] if self.body_id is None else [SuggestionRow.body_id == self.body_id]
 
     def _insert(self, table: Any) -> Any:
         return pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
@@ -130,6 +135,7 @@ class SqlSuggestionStore:
             created_at=new.created_at,
             due_on=new.due_on,
             handler_since=new.created_at,
+            body_id=self.body_id,
         )
         self.session.add(row)
         await self.session.flush()
@@ -201,14 +207,16 @@ class SqlSuggestionStore:
     async def in_statuses(
         self, statuses: Collection[SuggestionStatus], unit_id: int | None = None
     ) -> Sequence[Suggestion]:
-        stmt = select(SuggestionRow).where(SuggestionRow.status.in_([s.value for s in statuses]))
+        stmt = select(SuggestionRow).where(SuggestionRow.status.in_([s.value for s in statuses]), *self._scope())
         if unit_id is not None:
             stmt = stmt.where(SuggestionRow.assigned_unit_id == unit_id)
         rows = await self.session.execute(stmt.order_by(SuggestionRow.due_on, SuggestionRow.id))
         return [_suggestion(r) for r in rows.scalars()]
 
     async def recent(self, limit: int) -> Sequence[Suggestion]:
-        rows = await self.session.execute(select(SuggestionRow).order_by(SuggestionRow.id.desc()).limit(limit))
+        rows = await self.session.execute(
+            select(SuggestionRow).where(*self._scope()).order_by(SuggestionRow.id.desc()).limit(limit)
+        )
         return [_suggestion(r) for r in rows.scalars()]
 
     async def published(self) -> Sequence[Suggestion]:
@@ -256,13 +264,19 @@ class SqlSuggestionStore:
             .join(RoleGrantRow, RoleGrantRow.person_id == PersonRow.id)
             .where(RoleGrantRow.role == role.value)
             .order_by(PersonRow.id)
+            .distinct()
         )
+        if self.body_id is not None:
+            stmt = stmt.where(RoleGrantRow.body_id == self.body_id)
         if unit_id is not None:
             stmt = stmt.where(PersonRow.unit_id == unit_id)
         people = list((await self.session.execute(stmt)).scalars())
-        grants = await self.session.execute(
-            select(RoleGrantRow.person_id, RoleGrantRow.role).where(RoleGrantRow.person_id.in_([p.id for p in people]))
+        grants_stmt = select(RoleGrantRow.person_id, RoleGrantRow.role).where(
+            RoleGrantRow.person_id.in_([p.id for p in people])
         )
+        if self.body_id is not None:
+            grants_stmt = grants_stmt.where(RoleGrantRow.body_id == self.body_id)
+        grants = await self.session.execute(grants_stmt)
         roles: dict[int, set[Role]] = {}
         for person_id, name in grants.all():
             roles.setdefault(person_id, set()).add(Role(name))
@@ -274,6 +288,7 @@ class SqlSuggestionStore:
                 position=p.position,
                 phone=p.phone,
                 roles=frozenset(roles.get(p.id or 0, ())),
+                body_id=self.body_id,
             )
             for p in people
         ]

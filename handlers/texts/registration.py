@@ -46,5 +46,7 @@ ROLE_LABELS = {
     "unit_head": "thủ trưởng đơn vị",
     "secretariat": "Thường trực Hội đồng",
     "council": "thành viên Hội đồng",
+    "body_head": "người đứng đầu cơ quan công nhận",
+    "province_office": "Sở Khoa học và Công nghệ (tổng hợp toàn tỉnh)",
     "admin": "quản trị",
 }
