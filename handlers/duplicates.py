@@ -126,7 +126,9 @@ async def record_filing(store: Store, initiative: Initiative, now: datetime, thr
     """Check a (re)submitted initiative against everything on file, keep its flags, and index it — in the
     filing's own transaction, one index round trip for the check."""
     title, text = indexed_text(initiative.data)
-    matches = list(await store.similar(title, text, exclude=initiative.id, threshold=threshold, top_k=FLAGGED))
+    matches = list(await store.similar(title, text, exclude=initiative.id, threshold=threshold, top_k=FLAGGED + 1))
+    # A provincial-scope dossier (handlers/province) is a copy of its origin by design: never flag that pair.
+    matches = [m for m in matches if m.doc_id != initiative.origin_id][:FLAGGED]
     await store.replace_similarity_flags(initiative.id, matches, now)
     await store.index_initiative(initiative.id, title, text)
     return matches
