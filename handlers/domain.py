@@ -153,6 +153,11 @@ class Round:
 ORIGIN_KEY = "provincial_origin"
 
 
+def origin_of(data: dict[str, Any]) -> int | None:
+    origin = data.get(ORIGIN_KEY)
+    return int(origin["initiative_id"]) if isinstance(origin, dict) and origin.get("initiative_id") else None
+
+
 @dataclass
 class Initiative:
     id: int
@@ -173,8 +178,7 @@ class Initiative:
     @property
     def origin_id(self) -> int | None:
         """For a provincial-scope dossier (handlers/province): the base body's initiative it was copied from."""
-        origin = self.data.get(ORIGIN_KEY)
-        return int(origin["initiative_id"]) if isinstance(origin, dict) and origin.get("initiative_id") else None
+        return origin_of(self.data)
 
 
 @dataclass(frozen=True)

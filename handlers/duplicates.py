@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.confidential import redact
-from handlers.domain import Initiative
+from handlers.domain import Initiative, origin_of
 from handlers.review.duplicate_store import LegacyInitiative, SimilarityFlag, legacy_doc_id, legacy_id_of
 from handlers.review.rules import is_secret
 from handlers.store import Store
@@ -140,7 +140,8 @@ async def caution_text(store: Store, initiative_id: int, data: dict[str, Any], t
     Only receipt, title, unit, year and how similar: never another initiative's description, and not even the
     title of one marked state or business secret. The passage quoted is the author's own text."""
     title, text = indexed_text(data)
-    matches = list(await store.similar(title, text, exclude=initiative_id, threshold=threshold, top_k=SHOWN))
+    matches = list(await store.similar(title, text, exclude=initiative_id, threshold=threshold, top_k=SHOWN + 1))
+    matches = [m for m in matches if m.doc_id != origin_of(data)][:SHOWN]  # see record_filing
     if not matches:
         return None
     entries = await describe(store, [m.doc_id for m in matches])

@@ -458,3 +458,41 @@ async def test_the_proposal_can_be_cancelled(app: App, clock: Clock) -> None:
         assert not (await store.session.execute(select(ProvincialProposalRow))).first()
         count = len((await store.session.execute(select(InitiativeRow))).all())
     assert count == 2
+
+
+async def test_a_dossier_sent_back_for_amendment_returns_to_the_province(app: App, clock: Clock) -> None:
+    """The province asks for more; the author amends the dossier in /cuatoi and files it again: it goes back to
+    the province's round, and the author is not warned that it resembles their own recognised initiative."""
+    good, _, asec = await body_a_recognises(app, clock)
+    await asec.say(f"/quyetdinh {good.round_id} 45/QĐ-SGDĐT 20/03/2026")
+    await asec.say(f"/detinh {good.receipt_no}")
+    await asec.press("Gửi đề nghị cấp tỉnh")
+    dossier_receipt = receipt_number(2026, 3)
+    psec = chat(app, "psec")
+    await psec.say(f"/hoso {dossier_receipt}")
+    await psec.press("Yêu cầu bổ sung")
+    await psec.say("Bổ sung số liệu áp dụng tại các trường khác trong tỉnh")
+    await psec.press("Xác nhận")
+    assert "Đã gửi yêu cầu bổ sung" in psec.text, psec.text
+    me = chat(app, "author")
+    await me.say("/cuatoi")
+    await me.press(dossier_receipt)
+    assert "Cần bổ sung, sửa đổi" in me.text and "Xét công nhận cấp tỉnh năm 2026" in me.text, me.text
+    assert "Rút đơn" not in me.options  # the body's proposal, not the author's to withdraw
+    await me.press("Tiếp tục soạn")
+    await me.press("Sửa một mục")
+    await me.press("Tên sáng kiến")
+    await me.say("Sổ điểm điện tử liên thông toàn trường, đã nhân rộng tại 5 trường trong tỉnh")
+    await me.press("Nộp đơn")
+    assert "giống với" not in me.text, me.text
+    assert f"Số biên nhận: {dossier_receipt}" in me.text, me.text
+    async with app.database.unit_of_work() as store:
+        dossier = await store.initiative_by_receipt(dossier_receipt)
+        province = await store.province()
+        assert dossier is not None and province is not None
+        rounds = {r.id: r for r in await store.rounds(every_body=True)}
+    assert dossier.status == Status.SUBMITTED and dossier.body_id == province.id
+    assert rounds[dossier.round_id or 0].body_id == province.id
+    assert dossier.origin_id == good.id
+    await psec.say("/hoso")
+    assert "Hồ sơ chờ kiểm tra: 1" in psec.text, psec.text
