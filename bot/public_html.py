@@ -9,9 +9,10 @@ import html
 import urllib.parse
 from dataclasses import dataclass
 
-from bot.public_listing import CERTIFICATE, Listing
+from bot.public_listing import BASE, CERTIFICATE, PROVINCE, Listing
 from handlers.parsing import format_date
 from handlers.review.public import PublicRecord
+from handlers.texts import province as P
 from handlers.texts import public_page as T
 
 STYLE = """
@@ -177,6 +178,9 @@ def search_form(found: Listing) -> str:
         _select("linhvuc", T.FILTER_FIELD, [(f, f) for f in found.fields], query.field),
         _select("loai", T.FILTER_GRADE, [(g, _grade_label(g)) for g in found.grades], query.grade),
     ]
+    if found.levels:  # a province: initiatives recognised by its bodies (cấp cơ sở) and by itself (cấp tỉnh)
+        levels = [(BASE, P.LEVEL_BASE), (PROVINCE, P.LEVEL_PROVINCE)]
+        fields.append(_select("cap", T.FILTER_LEVEL, [lv for lv in levels if lv[0] in found.levels], query.level))
     reset = f'<a href="/">{_e(T.RESET)}</a>' if query.filtered else ""
     return (
         '<section class="panel search" aria-labelledby="tra-cuu">'
@@ -199,6 +203,7 @@ def _card(record: PublicRecord) -> str:
         f"{_meta(T.LABEL_UNIT, record.unit)}"
         f"{_meta(T.LABEL_FIELD, record.field)}"
         f"{_meta(T.LABEL_YEAR, str(record.year))}"
+        f"{_meta(T.LABEL_LEVEL, record.level_label)}"
         f"{_meta(T.LABEL_DECISION, decision_text(record))}"
         f'<p class="summary">{_e(summary)}</p>'
         f'<p class="meta more"><a href="{_e(detail_path(record))}">{_e(T.MORE)}'
@@ -256,6 +261,7 @@ def render_detail(site: Site, record: PublicRecord) -> str:
         (T.LABEL_TYPE, record.solution_type),
         (T.LABEL_YEAR, str(record.year)),
         (T.LABEL_GRADE, record.grade_label),
+        (T.LABEL_LEVEL, record.level_label),
         (T.LABEL_DECISION, decision_text(record)),
         (T.LABEL_PUBLISHED, format_date(record.published_at.date())),
     ]

@@ -21,6 +21,7 @@ from handlers.linking.flow import link_command
 from handlers.menu.flow import MenuFlow, RoleEntries
 from handlers.mine.flow import MineFlow
 from handlers.parsing import safe_display
+from handlers.province.flow import ProvinceFlows
 from handlers.registration.flow import RegistrationFlow
 from handlers.review.commands import ReviewFlows
 from handlers.store import FileStore, StaleConversation, Store
@@ -85,11 +86,14 @@ class Core:
         }
         self.review = ReviewFlows(self.submission)
         self.flows.update(self.review.flows)
+        self.province = ProvinceFlows()
+        self.flows.update(self.province.flows)
         # The order here is the order of the help and of the Telegram menu.
         self.commands = CommandTable(
             [
                 *self._main_commands(),
                 *self.review.commands,
+                *self.province.commands,
                 *notice_commands.commands(),
                 *self.suggestions.commands(),
                 *identity.commands(),

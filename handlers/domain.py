@@ -149,6 +149,15 @@ class Round:
         return sector in self.sectors
 
 
+# In a provincial-scope dossier's data: {"initiative_id", "receipt", "body_id", "body", "decision"} of its origin.
+ORIGIN_KEY = "provincial_origin"
+
+
+def origin_of(data: dict[str, Any]) -> int | None:
+    origin = data.get(ORIGIN_KEY)
+    return int(origin["initiative_id"]) if isinstance(origin, dict) and origin.get("initiative_id") else None
+
+
 @dataclass
 class Initiative:
     id: int
@@ -165,6 +174,11 @@ class Initiative:
     @property
     def title(self) -> str:
         return str(self.data.get("title") or "")
+
+    @property
+    def origin_id(self) -> int | None:
+        """For a provincial-scope dossier (handlers/province): the base body's initiative it was copied from."""
+        return origin_of(self.data)
 
 
 @dataclass(frozen=True)

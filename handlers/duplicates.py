@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.confidential import redact
-from handlers.domain import Initiative
+from handlers.domain import Initiative, origin_of
 from handlers.review.duplicate_store import LegacyInitiative, SimilarityFlag, legacy_doc_id, legacy_id_of
 from handlers.review.rules import is_secret
 from handlers.store import Store
@@ -126,7 +126,9 @@ async def record_filing(store: Store, initiative: Initiative, now: datetime, thr
     """Check a (re)submitted initiative against everything on file, keep its flags, and index it — in the
     filing's own transaction, one index round trip for the check."""
     title, text = indexed_text(initiative.data)
-    matches = list(await store.similar(title, text, exclude=initiative.id, threshold=threshold, top_k=FLAGGED))
+    matches = list(await store.similar(title, text, exclude=initiative.id, threshold=threshold, top_k=FLAGGED + 1))
+    # A provincial-scope dossier (handlers/province) is a copy of its origin by design: never flag that pair.
+    matches = [m for m in matches if m.doc_id != initiative.origin_id][:FLAGGED]
     await store.replace_similarity_flags(initiative.id, matches, now)
     await store.index_initiative(initiative.id, title, text)
     return matches
@@ -138,7 +140,8 @@ async def caution_text(store: Store, initiative_id: int, data: dict[str, Any], t
     Only receipt, title, unit, year and how similar: never another initiative's description, and not even the
     title of one marked state or business secret. The passage quoted is the author's own text."""
     title, text = indexed_text(data)
-    matches = list(await store.similar(title, text, exclude=initiative_id, threshold=threshold, top_k=SHOWN))
+    matches = list(await store.similar(title, text, exclude=initiative_id, threshold=threshold, top_k=SHOWN + 1))
+    matches = [m for m in matches if m.doc_id != origin_of(data)][:SHOWN]  # see record_filing
     if not matches:
         return None
     entries = await describe(store, [m.doc_id for m in matches])

@@ -20,6 +20,7 @@ from handlers.duplicates import record_filing
 from handlers.parsing import ParseError, fold, format_money, format_percent, parse_phone
 from handlers.store import Store
 from handlers.texts import common as C
+from handlers.texts import province as P
 from handlers.texts import reminders as T
 from similarity import DEFAULT_THRESHOLD
 
@@ -56,6 +57,8 @@ async def change_status(
     if new == Status.SUBMITTED:
         await record_filing(store, updated, now, similarity_threshold)
     text = await _text(store, updated, reason, award)
+    if updated.origin_id is not None:  # a provincial-scope dossier: say which recognition this is
+        text = P.DOSSIER_NOTICE_PREFIX + text
     for person in await registered_authors(store, updated):
         # Whoever made the change saw the outcome in their own conversation (the author's receipt).
         if person.id == by_person_id:

@@ -101,6 +101,7 @@ class ReviewQueries:
     """Mixed into SqlStore; relies on its session and helpers."""
 
     session: AsyncSession
+    body_id: int | None
 
     if TYPE_CHECKING:  # provided by SqlStore
 
@@ -110,8 +111,13 @@ class ReviewQueries:
     def _initiative_row(row: InitiativeRow) -> Initiative:
         return initiative_of_row(row)
 
+    def _campaign_scope(self) -> list[Any]:
+        """Each body has its own campaign per year: its rules and scores are its own."""
+        return [] if self.body_id is None else [CampaignRow.body_id == self.body_id]
+
     async def _campaign_id(self, year: int) -> int | None:
-        return (await self.session.execute(select(CampaignRow.id).where(CampaignRow.year == year))).scalar_one_or_none()
+        stmt = select(CampaignRow.id).where(CampaignRow.year == year, *self._campaign_scope())
+        return (await self.session.execute(stmt.order_by(CampaignRow.body_id).limit(1))).scalar_one_or_none()
 
     # --- rules ------------------------------------------------------------------------------------------
     async def review_rules(self, year: int) -> Rules | None:
@@ -295,7 +301,7 @@ class ReviewQueries:
                 .join(InitiativeRow, InitiativeRow.id == ScoreSheetRow.initiative_id)
                 .join(RoundRow, RoundRow.id == InitiativeRow.round_id)
                 .join(CampaignRow, CampaignRow.id == RoundRow.campaign_id)
-                .where(CampaignRow.year == year)
+                .where(CampaignRow.year == year, *self._campaign_scope())
                 .limit(1)
             )
         ).first()

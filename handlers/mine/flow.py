@@ -8,6 +8,9 @@ from handlers.context import Context
 from handlers.domain import Initiative, Status, can_withdraw
 from handlers.duplicates import NOTE_FIELD
 from handlers.parsing import format_date, match_option
+from handlers.province.flow import dossier_lines
+from handlers.province.levels import level_label
+from handlers.province.store import Proposal
 from handlers.submission.flow import SUBMISSION_FORM, SubmissionFlow
 from handlers.texts import common as C
 from handlers.texts import mine as T
@@ -25,11 +28,14 @@ CONFIRM = "__confirm__"
 KEEP = "__keep__"
 
 
-def _row(initiative: Initiative) -> str:
+def _row(initiative: Initiative, proposal: Proposal | None = None) -> str:
     title = initiative.title or C.UNTITLED
     if initiative.status == Status.DRAFT:
         return T.ROW_DRAFT.format(title=title)
-    return T.ROW.format(receipt=initiative.receipt_no, title=title, status=status_label(initiative.status))
+    status = status_label(initiative.status)
+    if proposal is not None:  # proposed to the province: how far it went there
+        status += "; " + level_label(proposal)
+    return T.ROW.format(receipt=initiative.receipt_no, title=title, status=status)
 
 
 class MineFlow:
@@ -43,6 +49,10 @@ class MineFlow:
         assert ctx.person is not None
         return list(await ctx.store.initiatives_of(ctx.person.id))
 
+    async def _options(self, ctx: Context, initiatives: list[Initiative]) -> list[Option]:
+        proposals = await ctx.store.proposals([i.id for i in initiatives if i.status == Status.RECOGNISED])
+        return [Option(str(i.id), _row(i, proposals.get(i.id))) for i in initiatives] + [Option(CLOSE, T.CLOSE)]
+
     async def start(self, ctx: Context) -> None:
         initiatives = await self._own(ctx)
         if not initiatives:
@@ -50,7 +60,7 @@ class MineFlow:
             ctx.enter(None)
             return
         ctx.enter(self.name, {"view": None})
-        options = [Option(str(i.id), _row(i)) for i in initiatives] + [Option(CLOSE, T.CLOSE)]
+        options = await self._options(ctx, initiatives)
         ctx.say(T.LIST_TITLE, options)
 
     async def handle(self, ctx: Context) -> None:
@@ -76,7 +86,7 @@ class MineFlow:
 
     async def _on_list(self, ctx: Context) -> None:
         initiatives = await self._own(ctx)
-        options = [Option(str(i.id), _row(i)) for i in initiatives] + [Option(CLOSE, T.CLOSE)]
+        options = await self._options(ctx, initiatives)
         chosen = self._choice(ctx, options)
         if chosen is None:
             ctx.say(C.CHOOSE_ONE, options)
@@ -93,7 +103,7 @@ class MineFlow:
             actions.append(Option(CONTINUE, T.CONTINUE))
         if initiative.status == Status.DRAFT:
             actions.append(Option(DELETE, T.DELETE_DRAFT))
-        elif can_withdraw(initiative.status):
+        elif can_withdraw(initiative.status) and initiative.origin_id is None:  # a dossier is the body's to withdraw
             actions.append(Option(WITHDRAW, T.WITHDRAW))
         actions.append(Option(BACK, T.BACK_TO_LIST))
         return actions
@@ -111,7 +121,7 @@ class MineFlow:
         if initiative.status == Status.DRAFT:
             header = T.HEADER_DRAFT.format(updated=ctx.local(initiative.updated_at).strftime("%H:%M %d/%m/%Y"))
         else:
-            rounds = {r.id: r for r in await ctx.store.rounds()}
+            rounds = {r.id: r for r in await ctx.store.rounds(every_body=True)}
             chosen = rounds.get(initiative.round_id or -1)
             header = T.HEADER.format(
                 receipt=initiative.receipt_no,
@@ -125,6 +135,8 @@ class MineFlow:
                 if chosen
                 else "",
             )
+        # Proposed to the province: how far it went there; a provincial dossier: where it came from.
+        header += "".join(line + "\n" for line in await dossier_lines(ctx.store, initiative))
         text = (
             header
             + "\n"

@@ -11,6 +11,7 @@ from handlers.domain import Initiative, InvalidTransition, Role, Status
 from handlers.duplicates import flag_lines
 from handlers.forms import Group, Step
 from handlers.parsing import ParseError, format_date, require_text
+from handlers.province.flow import dossier_lines
 from handlers.review.common import (
     accepted_at,
     choice,
@@ -127,6 +128,7 @@ class IntakeFlow:
                 version=len(snapshots) or 1,
             )
         ]
+        lines += await dossier_lines(ctx.store, initiative)  # provincial scope: its origin, or its level
         if len(snapshots) >= 2:
             changed = changed_fields(snapshots[-2].data, snapshots[-1].data)
             lines.append(T.DOSSIER_CHANGED.format(fields=", ".join(changed) or T.NOTHING_CHANGED))

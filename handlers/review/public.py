@@ -17,6 +17,7 @@ from handlers.review.rules import author_names, is_secret
 from handlers.review.store import PublishedResult
 from handlers.review.transfer_store import Decision
 from handlers.store import Store
+from handlers.texts import province as P
 from handlers.texts import review as T
 
 SUMMARY_LIMIT = 700
@@ -42,10 +43,16 @@ class PublicRecord:
     benefit_users: str = ""
     decision_number: str = ""
     decision_date: date | None = None
+    # Recognised by the province (a provincial-scope dossier, handlers/province), else by a base body.
+    provincial: bool = False
 
     @property
     def grade_label(self) -> str:
         return T.GRADE_LABEL.format(grade=self.grade) if self.grade else T.CERTIFICATE_ONLY
+
+    @property
+    def level_label(self) -> str:
+        return P.LEVEL_PROVINCE if self.provincial else P.LEVEL_BASE
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -93,6 +100,7 @@ def public_record(
         benefit_users=clean_block(data.get("benefit_users")),
         decision_number=clean(decision.number, 100) if decision else "",
         decision_date=decision.signed_on if decision else None,
+        provincial=initiative.origin_id is not None,
     )
 
 

@@ -9,6 +9,7 @@ from handlers.campaign import NoticeSpec
 from handlers.context import Context
 from handlers.domain import Role, Round, Status
 from handlers.parsing import format_money
+from handlers.province.flow import notify_proposer
 from handlers.results import show_points
 from handlers.review.common import choice, find_round, require, short
 from handlers.review.documents import RESULTS, deliver, grade_text, outcome_note
@@ -153,6 +154,7 @@ async def publish(ctx: Context, rnd: Round) -> None:
         assert outcome is not None
         if row.initiative.status != Status.ACCEPTED:
             continue
+        reason = ""
         if outcome.recognised:
             recognised += 1
             updated = await change_status(
@@ -192,6 +194,7 @@ async def publish(ctx: Context, rnd: Round) -> None:
             members=len(row.sheets),
         )
         await ctx.store.save_result(result)
+        await notify_proposer(ctx.store, updated, outcome.mean, reason, ctx.now)
         await ctx.store.cancel_stale_notices(f"decision:{updated.id}", None)
         record = public_record(updated, result, row.unit_name)
         if channel_identity is not None and record is not None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handlers.domain import Initiative, Person, Round, Status, Unit
+from handlers.province.rubric import PROVINCIAL_RULES
 from handlers.results import DEFAULT_RULES, Candidate, Outcome, Rules, rank
 from handlers.review.store import RoundReview, ScoreSheet
 from handlers.store import Store
@@ -21,7 +22,12 @@ def is_reviewed(initiative: Initiative) -> bool:
 
 
 async def rules_for(store: Store, year: int) -> Rules:
-    return await store.review_rules(year) or DEFAULT_RULES
+    """The campaign's rules; unset, the default rubric of the body's level (the province judges other things)."""
+    stored = await store.review_rules(year)
+    if stored is not None:
+        return stored
+    body = await store.body(store.body_id) if store.body_id is not None else None
+    return PROVINCIAL_RULES if body is not None and body.provincial else DEFAULT_RULES
 
 
 @dataclass(frozen=True)

@@ -414,8 +414,12 @@ class SubmissionFlow(FormFlow):
         initiative = await self._initiative(ctx)
         unit = await ctx.store.unit(person.unit_id) if person.unit_id else None
         sector = unit.sector if unit else Sector.OTHER
-        await ensure_default_campaign(ctx, ctx.today.year)
-        rounds = list(await ctx.store.rounds())
+        dossier = initiative.origin_id is not None  # a provincial dossier sent back for amendment: the province's
+        if dossier:
+            rounds = [r for r in await ctx.store.rounds(every_body=True) if r.body_id == initiative.body_id]
+        else:
+            await ensure_default_campaign(ctx, ctx.today.year)
+            rounds = list(await ctx.store.rounds())
         chosen, late_from = pick_round(rounds, sector, ctx.today)
         if late_from is not None and ctx.config.late_policy == LatePolicy.REFUSE:
             ctx.say(
@@ -424,7 +428,7 @@ class SubmissionFlow(FormFlow):
                 )
             )
             return True
-        if chosen is None and late_from is not None:
+        if chosen is None and late_from is not None and not dossier:
             await ensure_default_campaign(ctx, ctx.today.year + 1)
             chosen, _ = pick_round(list(await ctx.store.rounds()), sector, ctx.today)
         if chosen is None:
