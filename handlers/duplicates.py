@@ -5,7 +5,13 @@ What is indexed: the title and the author's own words of the description — the
 where it was applied (``INDEXED_FIELDS``). Form labels are never part of it, and neither is the confidential
 part. Every (re)submission replaces the initiative's entry in the index and its flags (``record_filing``,
 called by ``handlers.transitions`` on every move to SUBMITTED); withdrawn and refused initiatives stay indexed,
-since a copy of them is still a copy; drafts are never indexed."""
+since a copy of them is still a copy; drafts are never indexed.
+
+Across recognising bodies: the index holds every body's initiatives and the imported older ones, and a filing
+is checked against all of them whatever body the store is scoped to. What a viewer is shown of a match in
+ANOTHER body follows the public rules (``handlers.review.public``): a recognised initiative not marked secret
+is named (receipt, title, unit and body); any other is only «một sáng kiến của <cơ quan> (chưa công bố)» with
+the score — ``describe`` builds it without its initiative, so no title or text of it can reach a view."""
 
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.confidential import redact
-from handlers.domain import Initiative, origin_of
+from handlers.domain import Initiative, Status, origin_of
 from handlers.review.duplicate_store import LegacyInitiative, SimilarityFlag, legacy_doc_id, legacy_id_of
 from handlers.review.rules import is_secret
 from handlers.store import Store
@@ -25,6 +31,7 @@ from handlers.texts import submission as S
 from similarity import Match, PreparedQuery, Span, fingerprint, shared_passages
 
 INDEXED_FIELDS: tuple[str, ...] = ("current_state", "content", "scope")
+PUBLIC_FIELDS: tuple[str, ...] = ("content", "scope")  # of these, what the public page shows
 NOTE_FIELD = "difference_note"
 SHOWN = 3  # near matches listed in the author's warning
 FLAGGED = 5  # near matches recorded per filing
@@ -58,12 +65,20 @@ class OnFile:
     secret: bool = False
     initiative: Initiative | None = None
     legacy: LegacyInitiative | None = None
+    # Another body's initiative not yet public: only its body's name (``unit``) and a score may be shown.
+    hidden: bool = False
+    body: str = ""  # the recognising body's name, for another body's initiative
 
     @property
     def public_title(self) -> str:
         """The title as another author may see it: anything of its confidential part cut out."""
         confidential = str((self.initiative.data if self.initiative else {}).get("confidential") or "")
         return redact(self.title, confidential)
+
+    @property
+    def named(self) -> str:
+        """How lists name it: «receipt «title»» or, hidden, «một sáng kiến của <cơ quan> (chưa công bố)»."""
+        return T.HIDDEN_MATCH.format(body=self.body) if self.hidden else self.reference
 
     @property
     def year_text(self) -> str:
@@ -81,11 +96,17 @@ class OnFile:
         return indexed_text(self.initiative.data if self.initiative else {"title": self.title})
 
     def sections(self) -> list[tuple[str, str]]:
-        """What is compared, with a label per part (the confidential part is never among them)."""
+        """What is compared, with a label per part (the confidential part is never among them). Another body's
+        recognised initiative: only what its public page shows (title, content, where applied), redacted."""
         if self.legacy is not None:
             return [(S.L_TITLE, self.legacy.title), (T.L_DESCRIPTION, self.legacy.description)]
         data = self.initiative.data if self.initiative else {}
         labels = {"current_state": S.L_CURRENT_STATE, "content": S.L_CONTENT, "scope": S.L_SCOPE}
+        if self.body:
+            confidential = str(data.get("confidential") or "")
+            return [(S.L_TITLE, self.public_title)] + [
+                (labels[f], redact(str(data.get(f) or ""), confidential)) for f in PUBLIC_FIELDS
+            ]
         return [(S.L_TITLE, self.title)] + [(labels[f], str(data.get(f) or "")) for f in INDEXED_FIELDS]
 
 
@@ -93,20 +114,46 @@ def legacy_reference(legacy_id: int) -> str:
     return f"LS-{legacy_id}"
 
 
-async def describe(store: Store, doc_ids: Iterable[int]) -> dict[int, OnFile]:
-    """Index ids → what they name; ids that no longer exist are left out."""
+def is_public(initiative: Initiative) -> bool:
+    """What the public rules let anyone see: recognised (results published) and not state or business secret."""
+    return initiative.status == Status.RECOGNISED and not is_secret(initiative)
+
+
+async def describe(store: Store, doc_ids: Iterable[int], viewer: int | None = None) -> dict[int, OnFile]:
+    """Index ids → what they name, as seen from the body ``viewer`` (default: the body the store is scoped to;
+    a store scoped to every body sees every initiative as its own). Ids that no longer exist are left out."""
+    viewer_body = viewer if viewer is not None else store.body_id
     ids = set(doc_ids)
     found: dict[int, OnFile] = {}
     initiatives = [i for i in [await store.initiative(d) for d in sorted(d for d in ids if d > 0)] if i is not None]
     if initiatives:
         people = await store.people({i.person_id for i in initiatives})
-        units = {u.id: u.name for u in await store.units()}
-        years = {r.id: r.year for r in await store.rounds()}
+        units = {u.id: u.name for u in await store.units(every_body=True)}
+        years = {r.id: r.year for r in await store.rounds(every_body=True)}
+        foreign = {i.body_id for i in initiatives if viewer_body is not None and i.body_id not in (None, viewer_body)}
+        bodies = {b.id: b.name for b in await store.bodies()} if foreign else {}
         for i in initiatives:
             author = people.get(i.person_id)
             unit = units.get(author.unit_id) if author and author.unit_id else None
             workplace = str((i.data.get("author") or {}).get("workplace") or "")
             year = years.get(i.round_id or 0) or (i.submitted_at or i.created_at).year
+            if i.body_id in foreign:
+                body = bodies.get(i.body_id or 0) or T.OTHER_BODY
+                if not is_public(i):
+                    label = T.HIDDEN_MATCH.format(body=body)
+                    found[i.id] = OnFile(i.id, "", label, body, None, True, hidden=True, body=body)
+                    continue
+                found[i.id] = OnFile(
+                    i.id,
+                    i.receipt_no or "",
+                    redact(i.title, str(i.data.get("confidential") or "")),
+                    T.UNIT_OF_BODY.format(unit=unit or workplace or T.UNKNOWN_UNIT, body=body),
+                    year,
+                    False,
+                    i,
+                    body=body,
+                )
+                continue
             found[i.id] = OnFile(
                 i.id, i.receipt_no or "", i.title, unit or workplace or T.UNKNOWN_UNIT, year, is_secret(i), i
             )
@@ -138,17 +185,22 @@ async def caution_text(store: Store, initiative_id: int, data: dict[str, Any], t
     """The author's warning before filing: the initiatives on file this one resembles, or None.
 
     Only receipt, title, unit, year and how similar: never another initiative's description, and not even the
-    title of one marked state or business secret. The passage quoted is the author's own text."""
+    title of one marked state or business secret. The passage quoted is the author's own text, and never one
+    that matches another body's initiative not yet public (that would show its words)."""
     title, text = indexed_text(data)
     matches = list(await store.similar(title, text, exclude=initiative_id, threshold=threshold, top_k=SHOWN + 1))
     matches = [m for m in matches if m.doc_id != origin_of(data)][:SHOWN]  # see record_filing
     if not matches:
         return None
-    entries = await describe(store, [m.doc_id for m in matches])
+    draft = await store.initiative(initiative_id)
+    entries = await describe(store, [m.doc_id for m in matches], draft.body_id if draft else None)
     lines = [T.CAUTION_TITLE.format(n=len(matches))]
     for n, match in enumerate(matches, 1):
         entry = entries.get(match.doc_id)
         if entry is None:
+            continue
+        if entry.hidden:
+            lines.append(T.CAUTION_ROW_HIDDEN.format(i=n, named=entry.named, percent=percent(match.score)))
             continue
         lines.append(
             T.CAUTION_ROW.format(
@@ -161,7 +213,8 @@ async def caution_text(store: Store, initiative_id: int, data: dict[str, Any], t
                 percent=percent(match.score),
             )
         )
-    passages = [p for m in matches for p in m.shared_passages]
+    shown = {d for d, e in entries.items() if not e.hidden}
+    passages = [p for m in matches if m.doc_id in shown for p in m.shared_passages]
     if passages:
         lines.append(T.CAUTION_PASSAGE.format(text=_short(max(passages, key=lambda p: p.end - p.start).text)))
     lines.append(T.CAUTION_END)
@@ -192,13 +245,17 @@ async def flag_lines(store: Store, initiative: Initiative) -> list[str]:
     best = _best_per_other(await store.similarity_flags([initiative.id]), initiative.id)
     if not best:
         return []
-    entries = await describe(store, best)
+    entries = await describe(store, best, initiative.body_id)
     ordered = sorted((d for d in best if d in entries), key=lambda d: (-best[d][0], entries[d].reference))
     if not ordered:
         return []
     lines = [T.FLAGS_TITLE.format(n=len(ordered))]
     for doc_id in ordered:
         entry, (score, later) = entries[doc_id], best[doc_id]
+        if entry.hidden:
+            later_text = T.FLAG_LATER if later else ""
+            lines.append(T.FLAG_ROW_HIDDEN.format(named=entry.named, percent=percent(score), later=later_text))
+            continue
         lines.append(
             T.FLAG_ROW.format(
                 reference=entry.reference,
@@ -213,7 +270,11 @@ async def flag_lines(store: Store, initiative: Initiative) -> list[str]:
     note = str(initiative.data.get(NOTE_FIELD) or "").strip()
     if any(not later for _, later in best.values()):
         lines.append(T.FLAG_NOTE.format(note=note) if note else T.FLAG_NO_NOTE)
-    lines.append(T.FLAG_COMPARE.format(a=initiative.receipt_no, b=entries[ordered[0]].reference))
+    comparable = [d for d in ordered if not entries[d].hidden]
+    if comparable:
+        lines.append(T.FLAG_COMPARE.format(a=initiative.receipt_no, b=entries[comparable[0]].reference))
+    if len(comparable) < len(ordered):
+        lines.append(T.FLAG_HIDDEN_CONTACT)
     return lines
 
 
@@ -239,14 +300,15 @@ class Pair:
         return bool(self.a.initiative and str(self.a.initiative.data.get(NOTE_FIELD) or "").strip())
 
 
-async def round_pairs(store: Store, round_id: int) -> list[Pair]:
-    """Every flagged pair with an initiative of the round on either side, once, most similar first."""
+async def round_pairs(store: Store, round_id: int, viewer: int | None = None) -> list[Pair]:
+    """Every flagged pair with an initiative of the round on either side, once, most similar first, as the body
+    ``viewer`` (default: the store's scope) may see them."""
     best: dict[frozenset[int], SimilarityFlag] = {}
     for flag in await store.round_similarity_flags(round_id):
         key = frozenset((flag.initiative_id, flag.match_id))
         if key not in best or flag.score > best[key].score:
             best[key] = flag
-    entries = await describe(store, {d for key in best for d in key})
+    entries = await describe(store, {d for key in best for d in key}, viewer)
     pairs = [
         Pair(entries[f.initiative_id], entries[f.match_id], f.score)
         for f in best.values()

@@ -55,6 +55,7 @@ class CampaignQueries:
 
         def _insert(self, table: Any) -> Any: ...
         async def _person(self, row: PersonRow) -> Person: ...
+        async def _persons(self, rows: Sequence[PersonRow]) -> list[Person]: ...
         async def rounds(self, *, every_body: bool = False) -> Sequence[Round]: ...
         async def default_body_id(self) -> int: ...
 
@@ -151,7 +152,7 @@ class CampaignQueries:
                 .distinct()
             )
         ).scalars()
-        return [await self._person(row) for row in rows]
+        return await self._persons(rows.all())
 
     def _initiative_scope(self) -> list[Any]:
         return [] if self.body_id is None else [InitiativeRow.body_id == self.body_id]
@@ -163,7 +164,7 @@ class CampaignQueries:
         if not ids:
             return {}
         rows = (await self.session.execute(select(PersonRow).where(PersonRow.id.in_(list(ids))))).scalars()
-        return {row.id: await self._person(row) for row in rows if row.id is not None}
+        return {p.id: p for p in await self._persons(rows.all())}
 
     async def initiatives_in(self, statuses: Collection[Status]) -> Sequence[Initiative]:
         rows = (

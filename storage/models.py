@@ -37,7 +37,7 @@ class PersonRow(SQLModel, table=True):
     __tablename__ = "person"
     id: int | None = Field(default=None, primary_key=True)
     full_name: str = Field(max_length=200)
-    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     position: str = Field(default="", max_length=200)
     phone: str | None = Field(default=None, max_length=20, index=True)
     created_at: datetime = _ts(nullable=False)
@@ -52,7 +52,10 @@ class PersonRow(SQLModel, table=True):
 
 class RoleGrantRow(SQLModel, table=True):
     __tablename__ = "role_grant"
-    __table_args__ = (UniqueConstraint("person_id", "role", "body_id", name="uq_role_grant_person_role_body"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "role", "body_id", name="uq_role_grant_person_role_body"),
+        Index("ix_role_grant_body_id_role", "body_id", "role"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     role: str = Field(max_length=20)
@@ -120,6 +123,7 @@ class RoundRow(SQLModel, table=True):
 
 class InitiativeRow(SQLModel, table=True):
     __tablename__ = "initiative"
+    __table_args__ = (Index("ix_initiative_body_id_status", "body_id", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     status: str = Field(max_length=30, index=True)
@@ -173,7 +177,7 @@ class NoticeRow(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     # For recipients that must not be named (anonymous suggestions): an identity instead of a person.
     identity_id: int | None = Field(default=None, foreign_key="identity.id")
-    kind: str = Field(max_length=50)
+    kind: str = Field(max_length=50, index=True)
     text: str
     essential: bool = Field(default=False)
     due_at: datetime = _ts(nullable=False, index=True)

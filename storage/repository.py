@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -157,10 +157,19 @@ class SqlStore(
     async def _unit_body(self, unit_id: int | None) -> int | None:
         if unit_id is None:
             return None
-        if self._unit_bodies is None or unit_id not in self._unit_bodies:
-            rows = await self.session.execute(select(UnitRow.id, UnitRow.body_id))
-            self._unit_bodies = {uid: bid for uid, bid in rows.all()}
-        return self._unit_bodies.get(unit_id)
+        return (await self._units_bodies([unit_id])).get(unit_id)
+
+    async def _units_bodies(self, unit_ids: Collection[int | None]) -> dict[int, int | None]:
+        """The body of each unit, read once per unit of work (only the units asked for: a province has thousands)."""
+        if self._unit_bodies is None:
+            self._unit_bodies = {}
+        missing = sorted({u for u in unit_ids if u is not None and u not in self._unit_bodies})
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            rows = await self.session.execute(select(UnitRow.id, UnitRow.body_id).where(UnitRow.id.in_(chunk)))
+            self._unit_bodies.update({uid: bid for uid, bid in rows.all()})
+            self._unit_bodies.update({uid: None for uid in chunk if uid not in self._unit_bodies})
+        return self._unit_bodies
 
     def _insert(self, table: Any) -> Any:
         return pg_insert(table) if self.dialect == "postgresql" else sqlite_insert(table)
@@ -302,6 +311,45 @@ class SqlStore(
             body_id=body,
             home_body_id=home,
         )
+
+    async def _persons(self, rows: Sequence[PersonRow]) -> list[Person]:
+        """``_person`` for many rows, their roles read in one statement per body (not one per person)."""
+        units = await self._units_bodies([row.unit_id for row in rows])
+        homes = {row.id: units.get(row.unit_id) if row.unit_id is not None else None for row in rows}
+        bodies: dict[int | None, list[int]] = {}
+        for row in rows:
+            assert row.id is not None
+            body = self.body_id if self.body_id is not None else (row.acting_body_id or homes[row.id])
+            bodies.setdefault(body, []).append(row.id)
+        roles: dict[tuple[int, int | None], set[Role]] = {}
+        for body, ids in bodies.items():
+            for start in range(0, len(ids), 500):
+                admin = RoleGrantRow.role == Role.ADMIN.value  # admin holds in every body
+                held = admin if body is None else or_(RoleGrantRow.body_id == body, admin)
+                grants = await self.session.execute(
+                    select(RoleGrantRow.person_id, RoleGrantRow.role).where(
+                        RoleGrantRow.person_id.in_(ids[start : start + 500]), held
+                    )
+                )
+                for person_id, role in grants.all():
+                    roles.setdefault((person_id, body), set()).add(Role(role))
+        people = []
+        for row in rows:
+            assert row.id is not None
+            body = self.body_id if self.body_id is not None else (row.acting_body_id or homes[row.id])
+            people.append(
+                Person(
+                    id=row.id,
+                    full_name=row.full_name,
+                    unit_id=row.unit_id,
+                    position=row.position,
+                    phone=row.phone,
+                    roles=frozenset(roles.get((row.id, body), ())),
+                    body_id=body,
+                    home_body_id=homes[row.id],
+                )
+            )
+        return people
 
     async def person(self, person_id: int) -> Person | None:
         row = await self.session.get(PersonRow, person_id, populate_existing=True)

@@ -5,7 +5,11 @@ pairs, as text or as a spreadsheet.
 Who may compare: the secretariat, any two initiatives; a council member, an initiative assigned to them (and
 not theirs) with one the bot flagged as resembling it — nothing else, so /sosanh never opens a dossier they
 could not open otherwise. Only the title and the author's own words are compared and shown, never the
-confidential part."""
+confidential part.
+
+Another body's initiative is compared only when it is public (recognised, not secret), and then only on what
+its public page shows; one not yet public is named by its body alone, and /sosanh refuses it, pointing to that
+body's secretariat."""
 
 from __future__ import annotations
 
@@ -64,6 +68,8 @@ async def _member_may_compare(ctx: Context, a: OnFile, b: OnFile) -> bool:
 
 
 def _side(label: str, entry: OnFile) -> str:
+    if entry.hidden:
+        return T.COMPARE_SIDE_HIDDEN.format(side=label, named=entry.named)
     return T.COMPARE_SIDE.format(
         side=label,
         reference=entry.reference,
@@ -103,6 +109,18 @@ async def compare_command(ctx: Context, args: str) -> None:
     if not person.has(Role.SECRETARIAT) and not await _member_may_compare(ctx, a, b):
         ctx.say(T.COMPARE_NOT_ALLOWED)
         return
+    hidden = next((e for e in (a, b) if e.hidden), None)
+    if hidden is not None:
+        shown = b if hidden is a else a
+        flagged = await _flag_score(ctx, shown, hidden) if shown.initiative else None
+        lines = [T.COMPARE_HIDDEN.format(named=hidden.named, body=hidden.body)]
+        if flagged is not None:
+            lines.insert(
+                0,
+                T.COMPARE_HIDDEN_SCORE.format(reference=shown.reference, named=hidden.named, percent=percent(flagged)),
+            )
+        ctx.say("\n".join(lines))
+        return
     result = compare(a, b)
     lines = [
         T.COMPARE_HEADER.format(a=a.reference, b=b.reference, percent=percent(score(a, b)), n=len(result.passages)),
@@ -124,7 +142,25 @@ async def compare_command(ctx: Context, args: str) -> None:
         ctx.say("\n\n".join([_side(label, entry), *body]))
 
 
+async def _flag_score(ctx: Context, shown: OnFile, hidden: OnFile) -> float | None:
+    """The score the bot stored when the two were flagged (the hidden side's text is never read here)."""
+    scores = [
+        f.score
+        for f in await ctx.store.similarity_flags([shown.doc_id])
+        if {f.initiative_id, f.match_id} == {shown.doc_id, hidden.doc_id}
+    ]
+    return max(scores) if scores else None
+
+
 def _report_row(i: int, pair: Pair) -> str:
+    if pair.a.hidden or pair.b.hidden:
+        return T.REPORT_ROW_HIDDEN.format(
+            i=i,
+            a=_report_side(pair.a),
+            b=_report_side(pair.b),
+            percent=percent(pair.score),
+            note=T.REPORT_NOTE_YES if pair.explained else T.REPORT_NOTE_NO,
+        )
     return T.REPORT_ROW.format(
         i=i,
         a=pair.a.reference,
@@ -138,6 +174,18 @@ def _report_row(i: int, pair: Pair) -> str:
         b_year=pair.b.year_text,
         legacy=pair.b.legacy_text,
         note=T.REPORT_NOTE_YES if pair.explained else T.REPORT_NOTE_NO,
+    )
+
+
+def _report_side(entry: OnFile) -> str:
+    if entry.hidden:
+        return entry.named
+    return T.REPORT_SIDE.format(
+        reference=entry.reference,
+        title=short(entry.title, 70),
+        unit=entry.unit,
+        year=entry.year_text,
+        legacy=entry.legacy_text,
     )
 
 
@@ -157,7 +205,7 @@ async def report_command(ctx: Context, args: str) -> None:
     if len(words) > 1 and fold(words[1]) in EXCEL_WORDS:
         await deliver(ctx, {"d": DUPLICATES, "r": rnd.id}, T.REPORT_CAPTION.format(round=rnd.name, year=rnd.year))
         return
-    pairs = await round_pairs(ctx.store, rnd.id)
+    pairs = await round_pairs(ctx.store, rnd.id, rnd.body_id)
     if not pairs:
         ctx.say(T.REPORT_NONE.format(round=rnd.name, year=rnd.year))
         return

@@ -9,10 +9,15 @@ SECRET_TITLE = "(không hiển thị tên: sáng kiến thuộc diện bảo m�
 MARK_OPEN = "⟦"
 MARK_CLOSE = "⟧"
 L_DESCRIPTION = "Mô tả"
+# Another recognising body's initiative: named in full only once public (recognised, not secret).
+HIDDEN_MATCH = "một sáng kiến của {body} (chưa công bố)"
+UNIT_OF_BODY = "{unit}, {body}"
+OTHER_BODY = "một cơ quan khác"
 
 # --- before submitting (SubmissionFlow.caution) ---------------------------------------------------------------
 CAUTION_TITLE = "⚠️ Trước khi nộp: đơn của Anh/Chị giống với {n} sáng kiến đã có:"
 CAUTION_ROW = "{i}. {reference} «{title}» — {unit}, năm {year}{legacy} — giống {percent}"
+CAUTION_ROW_HIDDEN = "{i}. {named} — giống {percent}"
 CAUTION_PASSAGE = "Ví dụ đoạn giống trong đơn của Anh/Chị: «{text}»"
 CAUTION_END = (
     "Sáng kiến trùng lặp hoặc sao chép sẽ không được công nhận. Anh/Chị có thể quay lại sửa đơn, hoặc vẫn nộp "
@@ -32,6 +37,11 @@ H_DIFFERENCE = (
 # --- the flag in a dossier (/hoso, /chamdiem) ----------------------------------------------------------------
 FLAGS_TITLE = "⚠️ Có thể trùng lặp — giống {n} sáng kiến khác:"
 FLAG_ROW = "• {reference} «{title}» — {unit}, năm {year}{legacy} — giống {percent}{later}"
+FLAG_ROW_HIDDEN = "• {named} — giống {percent}{later}"
+FLAG_HIDDEN_CONTACT = (
+    "Nội dung sáng kiến chưa công bố của cơ quan khác không xem hay đối chiếu được; nếu cần, Anh/Chị liên hệ "
+    "Thường trực Hội đồng của cơ quan đó."
+)
 FLAG_LATER = " (nộp sau hồ sơ này)"
 FLAG_NOTE = "Giải thích của tác giả về điểm khác biệt: «{note}»"
 FLAG_NO_NOTE = "Tác giả chưa giải thích điểm khác biệt."
@@ -58,6 +68,12 @@ COMPARE_PAIR = "{i}. A: «{a}»\n    B: «{b}»"
 COMPARE_MORE = "… và {n} đoạn nữa (xem đánh dấu trong hai bản dưới đây)."
 COMPARE_NONE = "Không có đoạn nào trùng từ 5 âm tiết trở lên."
 COMPARE_SIDE = "[{side}] {reference} «{title}» — {unit}, năm {year}{legacy}"
+COMPARE_SIDE_HIDDEN = "[{side}] {named}"
+COMPARE_HIDDEN = (
+    "Không đối chiếu được nội dung: {named} chưa được công bố, nên chỉ Thường trực Hội đồng của "
+    "{body} xem được. Nếu cần đối chiếu, Anh/Chị liên hệ Thường trực Hội đồng của {body}."
+)
+COMPARE_HIDDEN_SCORE = "Bot đã đánh dấu {reference} giống {named} ở mức {percent}."
 SECTION = "{label}: {text}"
 
 # --- /trunglap --------------------------------------------------------------------------------------------------
@@ -73,6 +89,8 @@ REPORT_ROW = (
     "   «{b_title}» ({b_unit}, năm {b_year}{legacy})\n"
     "   {note} · /sosanh {a} {b}"
 )
+REPORT_ROW_HIDDEN = "{i}. {a}\n   ↔ {b}\n   giống {percent} · {note}"
+REPORT_SIDE = "{reference} «{title}» ({unit}, năm {year}{legacy})"
 REPORT_NOTE_YES = "Tác giả đã giải thích điểm khác biệt"
 REPORT_NOTE_NO = "Tác giả chưa giải thích"
 REPORT_MORE = "(Đang hiện {shown} cặp giống nhất trong {n} cặp.)"
