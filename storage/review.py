@@ -103,15 +103,27 @@ class ReviewQueries:
     session: AsyncSession
 
     if TYPE_CHECKING:  # provided by SqlStore
+        body_id: int | None
 
         def _insert(self, table: Any) -> Any: ...
+        async def default_body_id(self) -> int: ...
 
     @staticmethod
     def _initiative_row(row: InitiativeRow) -> Initiative:
         return initiative_of_row(row)
 
+    def _body_initiatives(self) -> list[Any]:
+        """The initiatives of the body in scope (every body's when the scope is None)."""
+        return [] if self.body_id is None else [InitiativeRow.body_id == self.body_id]
+
     async def _campaign_id(self, year: int) -> int | None:
-        return (await self.session.execute(select(CampaignRow.id).where(CampaignRow.year == year))).scalar_one_or_none()
+        """The year's campaign of the body in scope: each body has its own rules for the year."""
+        body = await self.default_body_id()
+        return (
+            await self.session.execute(
+                select(CampaignRow.id).where(CampaignRow.year == year, CampaignRow.body_id == body)
+            )
+        ).scalar_one_or_none()
 
     # --- rules ------------------------------------------------------------------------------------------
     async def review_rules(self, year: int) -> Rules | None:
@@ -143,7 +155,11 @@ class ReviewQueries:
         rows = (
             await self.session.execute(
                 select(InitiativeRow)
-                .where(InitiativeRow.round_id == round_id, InitiativeRow.status.in_([s.value for s in statuses]))
+                .where(
+                    InitiativeRow.round_id == round_id,
+                    InitiativeRow.status.in_([s.value for s in statuses]),
+                    *self._body_initiatives(),
+                )
                 .order_by(InitiativeRow.submitted_at, InitiativeRow.id)
             )
         ).scalars()
@@ -295,7 +311,7 @@ class ReviewQueries:
                 .join(InitiativeRow, InitiativeRow.id == ScoreSheetRow.initiative_id)
                 .join(RoundRow, RoundRow.id == InitiativeRow.round_id)
                 .join(CampaignRow, CampaignRow.id == RoundRow.campaign_id)
-                .where(CampaignRow.year == year)
+                .where(CampaignRow.year == year, *self._body_initiatives())
                 .limit(1)
             )
         ).first()
@@ -356,6 +372,8 @@ class ReviewQueries:
             stmt = stmt.where(CampaignRow.year == year)
         if round_id is not None:
             stmt = stmt.where(ReviewResultRow.round_id == round_id)
+        if self.body_id is not None:  # a body's results; the province's views scope to None
+            stmt = stmt.where(CampaignRow.body_id == self.body_id)
         rows = (await self.session.execute(stmt)).all()
         return [
             PublishedResult(
