@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime
 
+from handlers.acting.flow import ActingFlow, settle
 from handlers.admin import flow as admin
 from handlers.campaigns import notices as notice_commands
 from handlers.commands import CommandSpec, CommandTable
@@ -27,6 +28,7 @@ from handlers.review.commands import ReviewFlows
 from handlers.store import FileStore, StaleConversation, Store
 from handlers.submission.flow import SubmissionFlow
 from handlers.suggestions.flow import Suggestions
+from handlers.texts import acting as A
 from handlers.texts import commands as D
 from handlers.texts import common as C
 from handlers.texts import identity as I
@@ -88,10 +90,13 @@ class Core:
         self.flows.update(self.review.flows)
         self.province = ProvinceFlows()
         self.flows.update(self.province.flows)
+        self.acting = ActingFlow()
+        self.flows[self.acting.name] = self.acting
         # The order here is the order of the help and of the Telegram menu.
         self.commands = CommandTable(
             [
                 *self._main_commands(),
+                *self.acting.commands(),
                 *self.review.commands,
                 *self.province.commands,
                 *notice_commands.commands(),
@@ -146,6 +151,9 @@ class Core:
         identity, person, conversation = await store.load_actor(inbound.channel, inbound.user_id)
         # Everything this event sees and changes is the acting body's; before registration, every body's units.
         store.scope_to(person.body_id if person is not None else None)
+        left = None
+        if person is not None:
+            person, left = await settle(store, person)
         ctx = Context(
             store=store,
             files=self.files,
@@ -158,6 +166,10 @@ class Core:
             command=self.commands.parse(inbound.text),
         )
         before = (person.id, person.roles) if person is not None else None
+        if person is not None and left is not None:
+            home = await store.body(person.body_id) if person.body_id is not None else None
+            ctx.say(A.FELL_BACK.format(old=left.name, body=home.name if home else A.NO_BODY))
+            ctx.changed_people.add(person.id)
         if (
             person is not None
             and f"{identity.channel}:{identity.external_id}" in self.config.admins
@@ -175,7 +187,13 @@ class Core:
 
     async def _refresh_menus(self, ctx: Context, person_id: int) -> None:
         """Each chat of this person (on a channel with a command menu) gets exactly the commands of their roles."""
-        person = await ctx.store.person(person_id)
+        # Their menu shows the roles of the body *they* act in, which need not be the one of this event.
+        scope = ctx.store.body_id
+        ctx.store.scope_to(None)
+        try:
+            person = await ctx.store.person(person_id)
+        finally:
+            ctx.store.scope_to(scope)
         if person is None:
             return
         menu = self.commands.menu(frozenset(person.roles))

@@ -104,20 +104,27 @@ class ReviewQueries:
     body_id: int | None
 
     if TYPE_CHECKING:  # provided by SqlStore
+        body_id: int | None
 
         def _insert(self, table: Any) -> Any: ...
+        async def default_body_id(self) -> int: ...
 
     @staticmethod
     def _initiative_row(row: InitiativeRow) -> Initiative:
         return initiative_of_row(row)
 
-    def _campaign_scope(self) -> list[Any]:
-        """Each body has its own campaign per year: its rules and scores are its own."""
-        return [] if self.body_id is None else [CampaignRow.body_id == self.body_id]
+    def _body_initiatives(self) -> list[Any]:
+        """The initiatives of the body in scope (every body's when the scope is None)."""
+        return [] if self.body_id is None else [InitiativeRow.body_id == self.body_id]
 
     async def _campaign_id(self, year: int) -> int | None:
-        stmt = select(CampaignRow.id).where(CampaignRow.year == year, *self._campaign_scope())
-        return (await self.session.execute(stmt.order_by(CampaignRow.body_id).limit(1))).scalar_one_or_none()
+        """The year's campaign of the body in scope: each body has its own rules for the year."""
+        body = await self.default_body_id()
+        return (
+            await self.session.execute(
+                select(CampaignRow.id).where(CampaignRow.year == year, CampaignRow.body_id == body)
+            )
+        ).scalar_one_or_none()
 
     # --- rules ------------------------------------------------------------------------------------------
     async def review_rules(self, year: int) -> Rules | None:
@@ -149,7 +156,11 @@ class ReviewQueries:
         rows = (
             await self.session.execute(
                 select(InitiativeRow)
-                .where(InitiativeRow.round_id == round_id, InitiativeRow.status.in_([s.value for s in statuses]))
+                .where(
+                    InitiativeRow.round_id == round_id,
+                    InitiativeRow.status.in_([s.value for s in statuses]),
+                    *self._body_initiatives(),
+                )
                 .order_by(InitiativeRow.submitted_at, InitiativeRow.id)
             )
         ).scalars()
@@ -301,7 +312,7 @@ class ReviewQueries:
                 .join(InitiativeRow, InitiativeRow.id == ScoreSheetRow.initiative_id)
                 .join(RoundRow, RoundRow.id == InitiativeRow.round_id)
                 .join(CampaignRow, CampaignRow.id == RoundRow.campaign_id)
-                .where(CampaignRow.year == year, *self._campaign_scope())
+                .where(CampaignRow.year == year, *self._body_initiatives())
                 .limit(1)
             )
         ).first()
@@ -362,6 +373,8 @@ class ReviewQueries:
             stmt = stmt.where(CampaignRow.year == year)
         if round_id is not None:
             stmt = stmt.where(ReviewResultRow.round_id == round_id)
+        if self.body_id is not None:  # a body's results; the province's views scope to None
+            stmt = stmt.where(CampaignRow.body_id == self.body_id)
         rows = (await self.session.execute(stmt)).all()
         return [
             PublishedResult(

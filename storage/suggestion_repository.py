@@ -90,6 +90,7 @@ def _suggestion(row: SuggestionRow) -> Suggestion:
         rating=row.rating,
         initiative_id=row.initiative_id,
         version=row.version,
+        body_id=row.body_id,
     )
 
 

@@ -44,16 +44,19 @@ async def change_role(ctx: Context, args: str, *, grant: bool) -> None:
         ctx.say(T.NO_SUCH_PERSON.format(id=parts[0]))
         return
     label = ROLE_LABELS[role.value]
+    # Roles are per body: granted and revoked in the body the admin acts in (/coquan changes it).
+    body = await ctx.store.body(ctx.store.body_id) if ctx.store.body_id is not None else None
+    where = body.name if body else ""
     if grant:
         await ctx.store.grant_role(target.id, role)
         ctx.changed_people.add(target.id)
-        ctx.say(T.GRANTED.format(role=label, name=target.full_name, id=target.id))
+        ctx.say(T.GRANTED.format(role=label, name=target.full_name, id=target.id, body=where))
         for identity in await ctx.store.identities_of(target.id):
-            ctx.notify(identity.channel, identity.external_id, T.GRANTED_NOTICE.format(role=label))
+            ctx.notify(identity.channel, identity.external_id, T.GRANTED_NOTICE.format(role=label, body=where))
     else:
         await ctx.store.revoke_role(target.id, role)
         ctx.changed_people.add(target.id)
-        ctx.say(T.REVOKED.format(role=label, name=target.full_name, id=target.id))
+        ctx.say(T.REVOKED.format(role=label, name=target.full_name, id=target.id, body=where))
 
 
 async def grant_command(ctx: Context, args: str) -> None:

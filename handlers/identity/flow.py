@@ -23,6 +23,7 @@ from handlers.domain import Person, Role
 from handlers.linking.attempts import record_failure, too_many_failures
 from handlers.linking.flow import code_hash
 from handlers.parsing import ParseError, parse_id, parse_phone
+from handlers.scope import belongs
 from handlers.texts import commands as D
 from handlers.texts import common as C
 from handlers.texts import identity as T
@@ -119,11 +120,16 @@ def _may_invite(issuer: Person, target: Person) -> bool:
 
 
 async def _invite_target(ctx: Context, args: str) -> Person | None:
+    """The record named by phone or id, if it is of the acting body (an admin's reach is every body)."""
     try:
         person_id = await ctx.store.claimable_by_phone(parse_phone(args))
     except ParseError:
         person_id = parse_id(args)
-    return await ctx.store.person(person_id) if person_id is not None else None
+    target = await ctx.store.person(person_id) if person_id is not None else None
+    issuer = ctx.person
+    if target is None or (issuer is not None and issuer.has(Role.ADMIN)) or belongs(ctx.store, target):
+        return target
+    return None
 
 
 async def invite_command(ctx: Context, args: str) -> None:
@@ -168,7 +174,14 @@ async def report_phone_match(ctx: Context, newcomer: Person) -> None:
         seeded=seeded.full_name,
         seeded_id=seeded.id,
     )
-    for secretary in await ctx.store.people_with_role(Role.SECRETARIAT):
+    # The secretariat of the body the seeded record belongs to vouches for it.
+    scope = ctx.store.body_id
+    ctx.store.scope_to(seeded.home_body_id)
+    try:
+        secretaries = await ctx.store.people_with_role(Role.SECRETARIAT)
+    finally:
+        ctx.store.scope_to(scope)
+    for secretary in secretaries:
         key = f"identity-claim:{newcomer.id}:{seeded.id}:p{secretary.id}"
         await ctx.store.enqueue_notice(key, kind="identity_claim", text=text, due_at=ctx.now, person_id=secretary.id)
 

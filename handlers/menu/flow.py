@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
+from handlers.acting.flow import body_choices
 from handlers.context import Context
 from handlers.domain import Initiative, Role, Status
 from handlers.mine.flow import MineFlow
 from handlers.parsing import match_option
 from handlers.submission.flow import SubmissionFlow, new_draft
+from handlers.texts import acting as A
 from handlers.texts import common as C
 from handlers.texts import registration as R
 from handlers.texts import submission as S
@@ -125,6 +127,8 @@ class MenuFlow:
         assert person is not None
         unit = await ctx.store.unit(person.unit_id) if person.unit_id else None
         roles = [R.ROLE_LABELS["staff"]] + [R.ROLE_LABELS[r.value] for r in sorted(person.roles) if r.value != "staff"]
+        body = await ctx.store.body(person.body_id) if person.body_id is not None else None
+        several = len(await body_choices(ctx.store, person)) > 1
         ctx.enter(None)
         ctx.say(
             R.PROFILE.format(
@@ -133,7 +137,9 @@ class MenuFlow:
                 unit=unit.name if unit else "",
                 position=person.position,
                 phone=person.phone or C.NONE_VALUE,
+                body=body.name if body else A.NO_BODY,
                 roles=", ".join(roles),
+                others=A.PROFILE_OTHERS if several else "",
             )
         )
 

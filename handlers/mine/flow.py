@@ -121,6 +121,7 @@ class MineFlow:
         if initiative.status == Status.DRAFT:
             header = T.HEADER_DRAFT.format(updated=ctx.local(initiative.updated_at).strftime("%H:%M %d/%m/%Y"))
         else:
+            # An author sees their own initiative whichever body they act in: its round may be another body's.
             rounds = {r.id: r for r in await ctx.store.rounds(every_body=True)}
             chosen = rounds.get(initiative.round_id or -1)
             header = T.HEADER.format(

@@ -4,21 +4,40 @@ takes proof (handlers/identity/flow.py)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 
 from handlers.context import Context
 from handlers.domain import Role
 from handlers.forms import Draft, Form, FormFlow, Step
 from handlers.identity.flow import report_phone_match
-from handlers.parsing import ParseError, parse_person_name, parse_phone, require_text
+from handlers.parsing import ParseError, fold, match_option, parse_person_name, parse_phone, require_text
 from handlers.texts import common as C
 from handlers.texts import identity as I
 from handlers.texts import registration as T
 from handlers.types import Option
 
+# Above this many units (a province has thousands) the list is not shown: the newcomer types a name to search.
+UNIT_LIST_LIMIT = 30
+UNIT_CURSOR = ["unit_id"]
+
 
 async def _unit_options(ctx: Context, draft: Draft) -> list[Option]:
-    return [Option(str(u.id), u.name) for u in await ctx.store.units()]
+    """Every body's units: registering (or changing one's unit in /dangky) may join any body of the province. A
+    name that two bodies share is told apart by the body's name."""
+    units = list(await ctx.store.units(every_body=True))
+    names = Counter(fold(u.name) for u in units)
+    bodies = {b.id: b.name for b in await ctx.store.bodies()} if any(n > 1 for n in names.values()) else {}
+    return [
+        Option(
+            str(u.id),
+            T.UNIT_IN_BODY.format(unit=u.name, body=bodies[u.body_id])
+            if names[fold(u.name)] > 1 and u.body_id in bodies
+            else u.name,
+        )
+        for u in units
+    ]
 
 
 def _name(text: str, ctx: Context, draft: Draft) -> str:
@@ -70,11 +89,31 @@ class RegistrationFlow(FormFlow):
 
     def __init__(self) -> None:
         self.form = registration_form([])
+        self.units: list[Option] = []
 
     async def prepare(self, ctx: Context) -> bool:
-        options = await _unit_options(ctx, {})
-        self.form = registration_form(options)
-        return bool(options)
+        self.units = await _unit_options(ctx, {})
+        self.form = registration_form(self.units)
+        return bool(self.units)
+
+    def _searching(self, cursor: list[str]) -> bool:
+        return cursor == UNIT_CURSOR and len(self.units) > UNIT_LIST_LIMIT
+
+    def _displayed(self, ctx: Context, draft: Draft, cursor: list[str]) -> list[Option]:
+        """A long unit list is searched, not shown: only what the typed words narrowed it to, when few enough."""
+        options = super()._displayed(ctx, draft, cursor)
+        if self._searching(cursor) and sum(1 for o in options if not o.key) > UNIT_LIST_LIMIT:
+            return [o for o in options if o.key]
+        return options
+
+    def _read_choice(self, ctx: Context, options: Sequence[Option]) -> Option | None:
+        """A unit's name typed while the long list is hidden: it names its unit when it names exactly one."""
+        chosen = super()._read_choice(ctx, options)
+        text = ctx.inbound.text or ""
+        typed_name = bool(text.strip()) and not fold(text).removeprefix("so ").strip().isdigit()
+        if chosen is None and typed_name and self._searching(ctx.conversation.state.get("cursor") or []):
+            chosen = match_option(text, self.units)
+        return chosen
 
     async def load_draft(self, ctx: Context) -> Draft:
         return dict(ctx.conversation.state.get("draft") or {})
@@ -110,6 +149,11 @@ class RegistrationFlow(FormFlow):
 
     async def _ask(self, ctx: Context, draft: Draft) -> None:
         await super()._ask(ctx, draft)
+        cursor = ctx.conversation.state.get("cursor") or []
+        shown = ctx.result.replies[-1].options if ctx.result.replies else ()
+        if self._searching(cursor) and ctx.result.replies and not any(not o.key for o in shown):
+            last = ctx.result.replies[-1]
+            ctx.result.replies[-1] = replace(last, text=f"{last.text}\n{T.UNIT_SEARCH.format(n=len(self.units))}")
         if ctx.conversation.state.get("cursor") == ["phone"] and ctx.result.replies:
             # On Telegram the phone step offers the user's own contact: the one proof of a seeded phone.
             last = ctx.result.replies[-1]
@@ -127,6 +171,7 @@ class RegistrationFlow(FormFlow):
             return True
         # A typed phone is contact data only: matching a seeded record proves nothing (handlers/identity/flow.py).
         person = await ctx.store.create_person(draft["full_name"], unit_id, draft["position"], phone)
+        ctx.store.scope_to(person.body_id)  # the rest of this event is the new person's body
         message = T.DONE.format(name=person.full_name) + "\n" + I.AFTER_REGISTRATION
         await ctx.store.link_identity(ctx.identity.id, person.id)
         if f"{ctx.identity.channel}:{ctx.identity.external_id}" in ctx.config.admins:

@@ -10,6 +10,7 @@ from handlers.context import Context
 from handlers.domain import Initiative, Role, Round, Status, StatusChange
 from handlers.parsing import format_date, match_option
 from handlers.review.rules import decision_due
+from handlers.scope import initiative_by_receipt
 from handlers.store import Store
 from handlers.texts import common as C
 from handlers.texts import review as T
@@ -59,7 +60,8 @@ def looks_like_receipt(word: str) -> bool:
 
 
 async def find_initiative(ctx: Context, receipt: str) -> Initiative | None:
-    initiative = await ctx.store.initiative_by_receipt(receipt.strip().upper())
+    """The dossier of the acting body with this receipt number; another body's reads as no such number."""
+    initiative = await initiative_by_receipt(ctx.store, receipt)
     if initiative is None:
         ctx.say(T.NO_SUCH_RECEIPT.format(receipt=receipt.strip()))
     return initiative

@@ -25,6 +25,7 @@ from handlers.review.common import (
 from handlers.review.results import rules_for
 from handlers.review.rules import conflict
 from handlers.review.store import RoundReview, ScoreSheet, Seat
+from handlers.scope import person as member
 from handlers.texts import review as T
 from handlers.types import Option
 
@@ -57,7 +58,7 @@ def _state(review: RoundReview) -> str:
 
 
 async def _person(ctx: Context, word: str) -> Person | None:
-    person = await ctx.store.person(int(word)) if word.isdigit() else None
+    person = await member(ctx.store, int(word)) if word.isdigit() else None
     if person is None:
         ctx.say(T.NO_SUCH_PERSON.format(id=word))
     return person

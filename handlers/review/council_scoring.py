@@ -23,6 +23,7 @@ from handlers.review.documents import M02, deliver
 from handlers.review.results import is_reviewed, rules_for
 from handlers.review.rules import conflict
 from handlers.review.store import ScoreSheet
+from handlers.scope import initiative as dossier
 from handlers.submission.flow import SubmissionFlow
 from handlers.texts import common as C
 from handlers.texts import review as T
@@ -155,7 +156,7 @@ class ScoreFlow:
     async def submit(self, ctx: Context, rules: Rules, draft: Draft) -> bool:
         assert ctx.person is not None
         state = ctx.conversation.state
-        initiative = await ctx.store.initiative(int(state["initiative_id"]))
+        initiative = await dossier(ctx.store, int(state["initiative_id"]))
         problem = await refusal(ctx, initiative)
         if problem is not None or initiative is None:
             ctx.say(problem or T.NOT_ASSIGNED_TO_YOU)
@@ -247,7 +248,7 @@ class CouncilFlow:
         own = {s.initiative_id: s for s in await ctx.store.score_sheets(ids) if s.person_id == ctx.person.id}
         found = []
         for initiative_id in ids:
-            initiative = await ctx.store.initiative(initiative_id)
+            initiative = await dossier(ctx.store, initiative_id)
             if initiative is None or not is_reviewed(initiative) or conflict(ctx.person, initiative) is not None:
                 continue
             found.append((initiative, own.get(initiative_id)))
@@ -323,7 +324,7 @@ class CouncilFlow:
         return [*actions, Option(DOCUMENT, T.GET_M02), Option(BACK, T.BACK_TO_ASSIGNED)]
 
     async def _show(self, ctx: Context, initiative_id: int) -> None:
-        initiative = await ctx.store.initiative(initiative_id)
+        initiative = await dossier(ctx.store, initiative_id)
         problem = await _may_view(ctx, initiative)
         if problem is not None or initiative is None:
             ctx.say(problem or T.NOT_ASSIGNED_TO_YOU)
@@ -360,7 +361,7 @@ class CouncilFlow:
 
     async def _on_detail(self, ctx: Context) -> None:
         assert ctx.person is not None
-        initiative = await ctx.store.initiative(int(ctx.conversation.state["view"]))
+        initiative = await dossier(ctx.store, int(ctx.conversation.state["view"]))
         problem = await _may_view(ctx, initiative)
         if problem is not None or initiative is None:
             ctx.say(problem or T.NOT_ASSIGNED_TO_YOU)

@@ -19,6 +19,7 @@ from handlers.results import Outcome, receipt_key, show_points
 from handlers.review.public import PublicRecord
 from handlers.review.results import RoundTable, people_and_units, round_table
 from handlers.review.rules import ReviewConfig, author_names, conflict, sign_link
+from handlers.scope import sees
 from handlers.store import Store
 from handlers.submission.flow import SECRECY_OPTIONS
 from handlers.texts import duplicates as D
@@ -492,12 +493,19 @@ def public_list(records: list[PublicRecord], today: date) -> bytes:
 
 
 async def may_have(store: Store, person: Person, spec: dict[str, Any]) -> bool:
+    """Whether ``person``, acting in ``person.body_id`` with the roles held there, may have the document. An
+    author always may have their own M-02; every other right covers only the acting body's dossiers."""
     kind = spec.get("d")
+    body = person.body_id
     if kind == M02:
         initiative = await store.initiative(int(spec.get("i", 0)))
         if initiative is None or initiative.status == Status.DRAFT:
             return initiative is not None and initiative.person_id == person.id
-        if person.has(Role.SECRETARIAT) or person.id in {p.id for p in await registered_authors(store, initiative)}:
+        if person.id in {p.id for p in await registered_authors(store, initiative)}:
+            return True
+        if not sees(body, initiative.body_id):
+            return False
+        if person.has(Role.SECRETARIAT):
             return True
         assigned = {a.person_id for a in await store.assignments(initiative_ids=[initiative.id])}
         if person.id in assigned and conflict(person, initiative) is None:
@@ -506,16 +514,22 @@ async def may_have(store: Store, person: Person, spec: dict[str, Any]) -> bool:
         return bool(person.has(Role.UNIT_HEAD) and author and author.unit_id and author.unit_id == person.unit_id)
     if kind in (M01, YEAR):
         unit_id = int(spec.get("u") or 0)
+        unit = await store.unit(unit_id) if unit_id else None
+        if unit_id and (unit is None or not sees(body, unit.body_id)):
+            return False
         if person.has(Role.SECRETARIAT):
             return True
         return bool(unit_id and person.has(Role.UNIT_HEAD) and person.unit_id == unit_id)
     if kind in (RESULTS, DUPLICATES):
-        return person.has(Role.SECRETARIAT)
+        rnd = next((r for r in await store.rounds(every_body=True) if r.id == int(spec.get("r") or 0)), None)
+        return rnd is not None and sees(body, rnd.body_id) and person.has(Role.SECRETARIAT)
     return False
 
 
 async def make(store: Store, spec: dict[str, Any], person: Person, now: datetime, tz: tzinfo) -> Document | None:
-    """The document ``spec`` names, rebuilt from the current data, if ``person`` may have it."""
+    """The document ``spec`` names, rebuilt from the current data, if ``person`` may have it — as the body they
+    act in sees it (a signed link is opened outside any chat, on a store not yet scoped to anyone)."""
+    store.scope_to(person.body_id)
     if not await may_have(store, person, spec):
         return None
     today = now.astimezone(tz).date()

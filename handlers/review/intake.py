@@ -24,6 +24,7 @@ from handlers.review.common import (
     stamp,
 )
 from handlers.review.documents import M02, deliver
+from handlers.scope import initiative as dossier
 from handlers.submission.flow import SUBMISSION_FORM, SubmissionFlow
 from handlers.texts import common as C
 from handlers.texts import review as T
@@ -169,7 +170,7 @@ class IntakeFlow:
             return
         if command in ("huy", "quaylai"):
             if state.get("step"):
-                initiative = await ctx.store.initiative(state["view"])
+                initiative = await dossier(ctx.store, state["view"])
                 if initiative is not None:
                     await self._show(ctx, initiative)
                     return
@@ -182,7 +183,7 @@ class IntakeFlow:
         if state.get("view") is None:
             await self._on_list(ctx)
             return
-        initiative = await ctx.store.initiative(state["view"])
+        initiative = await dossier(ctx.store, state["view"])
         if initiative is None:
             await self._list(ctx)
             return
@@ -204,7 +205,7 @@ class IntakeFlow:
             ctx.enter(None)
             ctx.say(T.INBOX_CLOSED)
             return
-        initiative = await ctx.store.initiative(int(chosen.value))
+        initiative = await dossier(ctx.store, int(chosen.value))
         if initiative is None:
             await self._list(ctx)
             return

@@ -12,6 +12,7 @@ from typing import Any
 from handlers.context import Command, Context
 from handlers.domain import Person, Role, Unit
 from handlers.parsing import ParseError, format_date, match_option, require_text
+from handlers.scope import sees
 from handlers.suggestions.rules import (
     OPEN,
     InvalidSuggestionTransition,
@@ -100,6 +101,8 @@ class SuggestionDeskFlow:
         return None
 
     def _may_see(self, person: Person | None, suggestion: Suggestion) -> bool:
+        if person is None or not sees(person.body_id, suggestion.body_id):
+            return False
         if self._is_secretariat(person):
             return True
         unit_id = self._head_unit(person)

@@ -103,6 +103,8 @@ class Suggestion:
     rating: int | None = None
     initiative_id: int | None = None
     version: int = 0
+    # The recognising body it was sent to (the sender's acting body): only that body's desk handles it.
+    body_id: int | None = None
 
     @property
     def headline(self) -> str:

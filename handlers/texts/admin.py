@@ -2,14 +2,15 @@
 
 GRANT_USAGE = (
     "Cách dùng: /capquyen <mã số người dùng> <vai trò>\nVai trò: canbo, thutruong, thuky, hoidong, quantri.\n"
-    "Ví dụ: /capquyen 12 thuky. Mã số người dùng xem bằng lệnh /toi."
+    "Ví dụ: /capquyen 12 thuky. Mã số người dùng xem bằng lệnh /toi.\n"
+    "Vai trò được cấp trong cơ quan Anh/Chị đang làm việc; gõ /coquan để đổi cơ quan."
 )
 REVOKE_USAGE = "Cách dùng: /thuquyen <mã số người dùng> <vai trò>. Ví dụ: /thuquyen 12 thuky"
 NO_SUCH_PERSON = "Không có người dùng mang mã số {id}."
 NO_SUCH_ROLE = "Không có vai trò «{role}». Vai trò: canbo, thutruong, thuky, hoidong, quantri."
-GRANTED = "Đã cấp vai trò {role} cho {name} (mã số {id})."
-REVOKED = "Đã thu hồi vai trò {role} của {name} (mã số {id})."
-GRANTED_NOTICE = "Anh/Chị vừa được cấp vai trò {role} trong Sáng kiến bot."
+GRANTED = "Đã cấp vai trò {role} cho {name} (mã số {id}), trong {body}."
+REVOKED = "Đã thu hồi vai trò {role} của {name} (mã số {id}), trong {body}."
+GRANTED_NOTICE = "Anh/Chị vừa được cấp vai trò {role} trong {body} (Sáng kiến bot)."
 CHANNEL_STOPPED = (
     "Cảnh báo vận hành: kênh {channel} của Sáng kiến bot đã ngừng nhận tin nhắn ({reason}). "
     "Các kênh khác vẫn hoạt động. Vui lòng kiểm tra cấu hình và khởi động lại bot."

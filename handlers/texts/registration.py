@@ -18,6 +18,11 @@ H_UNIT = (
 UNIT_NOT_FOUND = (
     "Không tìm thấy đơn vị «{text}» trong danh sách. Anh/Chị chọn một đơn vị bên dưới, hoặc gõ chính xác hơn."
 )
+UNIT_SEARCH = (
+    "Danh sách có {n} đơn vị, quá dài để hiện hết. Anh/Chị gõ tên đơn vị, hoặc vài chữ trong tên "
+    "(ví dụ «Quang Trung»), để tìm."
+)
+UNIT_IN_BODY = "{unit} ({body})"
 NO_UNITS = (
     "Danh sách đơn vị chưa được thiết lập nên chưa thể đăng ký. Vui lòng báo quản trị viên "
     "nạp danh sách đơn vị (lệnh: sangkien-bot seed <tệp>)."
@@ -39,7 +44,8 @@ EDIT_INTRO = "Anh/Chị xem lại thông tin và chọn mục cần sửa."
 DONE_LINKED = "Đăng ký xong. Hệ thống đã nhận ra Anh/Chị trong danh sách của đơn vị ({roles})."
 PROFILE = (
     "Thông tin của Anh/Chị:\n• Mã số: {id}\n• Họ và tên: {name}\n• Đơn vị: {unit}\n• Chức danh: {position}\n"
-    "• Điện thoại: {phone}\n• Vai trò: {roles}\n\nGõ /dangky để sửa thông tin."
+    "• Điện thoại: {phone}\n• Cơ quan công nhận sáng kiến đang làm việc: {body}\n• Vai trò: {roles}{others}\n\n"
+    "Gõ /dangky để sửa thông tin."
 )
 ROLE_LABELS = {
     "staff": "cán bộ",
