@@ -18,7 +18,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from handlers.reminders import report_unreachable
+from handlers.reminders import DEADLINE_KINDS, MISSED_PLAN, report_missed, report_unreachable
 from handlers.store import Store
 from handlers.types import Reply
 from scheduler.ports import ClaimedNotice, NoticeQueue, Rejected, RetryLater, Sender, Unreachable
@@ -38,6 +38,8 @@ class SweepPolicy:
     concurrency: int = 16
     # When the recipient's channel is not running in this process.
     channel_missing_retry: timedelta = timedelta(minutes=10)
+    # Deadline reminders that expired unsent within this long are reported to the secretariat (once).
+    missed_window: timedelta = timedelta(days=2)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class SweepStats:
     muted: int = 0
     failed: int = 0
     lost_lease: int = 0
+    reported: int = 0
     by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -86,7 +89,20 @@ class Sweeper:
             await self._deliver_batch(claimed, stats)
             if len(claimed) < self.policy.batch_size:
                 break
+        if not self.stopping:
+            await self._report_missed(stats)
         return stats
+
+    async def _report_missed(self, stats: SweepStats) -> None:
+        """Deadline reminders the claims above (or another process's) expired unsent: tell the secretariat."""
+        now = self.clock()
+        try:
+            missed = await self.queue.missed(DEADLINE_KINDS, now, now - self.policy.missed_window, MISSED_PLAN)
+            if missed:
+                async with self.unit_of_work() as store:
+                    stats.reported += await report_missed(store, missed, now)
+        except Exception:
+            log.exception("could not report the reminders that expired unsent; the next sweep tries again")
 
     async def _deliver_batch(self, claimed: list[ClaimedNotice], stats: SweepStats) -> None:
         # One recipient's notices go out in order; different recipients in parallel.
