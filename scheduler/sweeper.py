@@ -1,8 +1,10 @@
 """The sweeper: claims due notices from the database and sends each through the recipient's channel.
 
-Exactly once, as far as a chat platform allows: a notice is claimed atomically with a lease, sent, then
-marked sent in its own short transaction. A process that dies in between leaves the row claimed; once the
-lease runs out another sweep takes it again (see the README on the one duplicate this can cause).
+Exactly once, as far as a chat platform allows: a notice is claimed atomically (committed) before it is sent,
+then marked sent in its own short transaction. A process that dies in between leaves the row claimed; once
+its heartbeat is stale (or, for a sweeper that never beats, the lease runs out) another sweep takes it again.
+At most ``SweepPolicy.concurrency`` sends are with the platform at once, so a crash repeats at most that many
+notices (see the README).
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ class SweepPolicy:
     # A claimed notice not settled within this long is taken again (its sweeper is presumed dead).
     lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 8
-    # Sends in flight at once (different recipients); each channel's own limiter keeps the pace.
-    concurrency: int = 16
+    # Sends in flight at once (different recipients; NOTICE_SENDS_IN_FLIGHT); the sending budget keeps the pace.
+    # Every claimed notice is marked claimed (committed) before its platform call and settled right after, so
+    # a crash can repeat at most this many notices: the ones whose call had been made but not yet settled.
+    concurrency: int = 4
     # When the recipient's channel is not running in this process.
     channel_missing_retry: timedelta = timedelta(minutes=10)
     # Deadline reminders that expired unsent within this long are reported to the secretariat (once).
@@ -114,6 +118,8 @@ class Sweeper:
         async def run(group: list[ClaimedNotice]) -> None:
             async with semaphore:
                 for notice in group:
+                    if self.stopping:
+                        return  # left claimed: a clean stop gives it back (SqlIntake.retire)
                     try:
                         await self._deliver(notice, stats)
                     except Exception:
