@@ -190,17 +190,24 @@ class SqlIntake:
     async def claim_event(self, channel: str, sender: str, now: datetime) -> InboxItem | None:
         """The sender's oldest unhandled event, claimed for this worker; None when there is none or another
         live worker is handling this sender."""
-        now = _utc(now)
         async with self.database.transaction() as session:
-            await self._serialise(session, f"inbox:{channel}:{sender}")
-            owner = and_(InboxEventRow.channel == channel, InboxEventRow.sender == sender)
-            row = await self._oldest_open(session, InboxEventRow, owner, CLAIMED, now)
-            if row is None:
-                return None
-            # Read before the UPDATE: it also bumps the attempts of the loaded row (synchronize_session).
-            item = InboxItem(row.id, row.channel, row.sender, row.payload, row.attempts + 1)
-            await self._claim(session, InboxEventRow, row.id, CLAIMED, now)
-            return item
+            return await self.claim_next_event(session, channel, sender, now)
+
+    async def claim_next_event(
+        self, session: AsyncSession, channel: str, sender: str, now: datetime
+    ) -> InboxItem | None:
+        """``claim_event`` inside a transaction already open: the one that handled the sender's previous event
+        claims the next at once, instead of a transaction of its own finding it (or finding nothing)."""
+        now = _utc(now)
+        await self._serialise(session, f"inbox:{channel}:{sender}")
+        owner = and_(InboxEventRow.channel == channel, InboxEventRow.sender == sender)
+        row = await self._oldest_open(session, InboxEventRow, owner, CLAIMED, now)
+        if row is None:
+            return None
+        # Read before the UPDATE: it also bumps the attempts of the loaded row (synchronize_session).
+        item = InboxItem(row.id, row.channel, row.sender, row.payload, row.attempts + 1)
+        await self._claim(session, InboxEventRow, row.id, CLAIMED, now)
+        return item
 
     async def finish_event(self, session: AsyncSession, event_id: int, now: datetime, status: str = DONE) -> None:
         """Mark a claimed event handled, inside the transaction that applied its effect."""
