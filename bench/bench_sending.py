@@ -1,6 +1,7 @@
 """Sending under load, end to end: the real bot process(es) against the Bot API fake with Telegram's limits.
 
 Usage: .venv/bin/python bench/bench_sending.py [--users 20] [--reminders 1000] [--pg-url URL] [--skip-reference]
+       [--only fast,deadline] [--sends-in-flight N] [--latency SECONDS]
 
 Simulated users register and fill a whole application, each typing its next answer as soon as the bot
 answered (typed, not pressed: a pressed button adds an answerCallbackQuery and a keyboard removal, which are
@@ -18,6 +19,10 @@ Printed per scenario: answered user messages/s, reply latency p50/p95, Bot API c
 and budgeted sendMessage), 429 answers, reminders sent per second against the budget left to them (24/s),
 duplicates and losses counted from the fake's own log. Figures vary with the machine's load; the ratios
 printed at the end compare scenarios of the same run.
+
+``--sends-in-flight`` sets the bots' NOTICE_SENDS_IN_FLIGHT (how many notices a process has with the platform
+at once, and so the most a crash can repeat); ``--latency`` makes the fake answer every Bot API call after
+that many seconds, as a network round trip to api.telegram.org would.
 """
 
 from __future__ import annotations
@@ -33,17 +38,16 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from storage.database import Database, create_engine  # noqa: E402
-from storage.models import IdentityRow, NoticeRow, PersonRow, UnitRow  # noqa: E402
+from storage.database import create_engine  # noqa: E402
+from tests.broadcast_support import add_reminders  # noqa: E402
 from tests.conftest import SEED  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 from tests.support import REGISTRATION_SCRIPT, WIZARD_VARIANTS, wizard_script  # noqa: E402
@@ -152,47 +156,6 @@ async def stop_process(process: asyncio.subprocess.Process) -> None:
             await process.wait()
 
 
-async def add_reminders(url: str, n: int) -> None:
-    """n people with a Telegram account each and one due reminder each (setup, not measured)."""
-    database = Database(url)
-    now = datetime.now(UTC)
-    async with database.unit_of_work() as store:
-        session = store.session
-        unit_id = (await session.execute(select(func.min(UnitRow.id)))).scalar_one()
-        await session.execute(
-            insert(PersonRow),
-            [{"full_name": f"Người {i}", "unit_id": unit_id, "position": "", "created_at": now} for i in range(n)],
-        )
-        people = (await session.execute(select(PersonRow.id).order_by(PersonRow.id))).scalars().all()[-n:]
-        await session.execute(
-            insert(IdentityRow),
-            [
-                {"channel": "telegram", "external_id": str(FIRST_REMINDER_CHAT + i), "person_id": p}
-                for i, p in enumerate(people)
-            ],
-        )
-        await session.execute(
-            insert(NoticeRow),
-            [
-                {
-                    "key": f"bench|{p}",
-                    "person_id": p,
-                    "kind": "remind:author",
-                    "text": f"Nhắc hạn số {i}",
-                    "essential": True,
-                    "due_at": now,
-                    "status": "pending",
-                    "attempts": 0,
-                    "last_error": "",
-                    "subject": "",
-                    "subject_version": "",
-                }
-                for i, p in enumerate(people)
-            ],
-        )
-    await database.dispose()
-
-
 async def user(fake: FakeTelegram, n: int, answers: list[str], latencies: list[float]) -> None:
     chat = FIRST_USER + n
     for answer in answers:
@@ -250,19 +213,22 @@ async def scenario(
     seed.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
     url = await fresh_database(args.pg_url, work)
     result = Result(name)
-    fake_kwargs = {"global_rate": 30} if limited else {}
+    fake_kwargs: dict[str, float] = {"global_rate": 30} if limited else {}
+    fake_kwargs["latency"] = args.latency
     processes: list[asyncio.subprocess.Process] = []
     try:
         async with FakeTelegram(**fake_kwargs) as fake:
             env = bot_env(url, fake, work, budget, seed)
             env["LOG_LEVEL"] = "INFO"
+            if args.sends_in_flight:
+                env["NOTICE_SENDS_IN_FLIGHT"] = str(args.sends_in_flight)
             for i in range(replicas):
                 log = work / f"bot{i}.log"
                 processes.append(
                     await start_process([sys.executable, "-m", "bot", "run"], env, log, "channel running (", 1)
                 )
             if reminders:
-                await add_reminders(url, reminders)
+                await add_reminders(url, reminders, FIRST_REMINDER_CHAT)
             await play_users(fake, args.users, result, [p.pid for p in processes])
             if reminders:
                 chats = {FIRST_REMINDER_CHAT + i for i in range(reminders)}
@@ -322,37 +288,52 @@ async def main() -> None:
     parser.add_argument("--reminders", type=int, default=1000)
     parser.add_argument("--pg-url", default=os.environ.get("TEST_DATABASE_URL"))
     parser.add_argument("--skip-reference", action="store_true")
+    parser.add_argument("--only", default="", help="comma-separated scenarios: fast, reference, quiet, deadline, x2")
+    parser.add_argument("--sends-in-flight", type=int, default=0, help="NOTICE_SENDS_IN_FLIGHT (default: the bot's)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake takes to answer each call")
     args = parser.parse_args()
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+
+    def wanted(name: str) -> bool:
+        return not only or name in only
+
     folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-sending-{uuid.uuid4().hex[:6]}"
     folder.mkdir(parents=True)
     backend = "PostgreSQL" if args.pg_url else "SQLite"
-    print(f"{args.users} users x {len(script(0))} messages each; {args.reminders} reminders; {backend}")
+    print(
+        f"{args.users} users x {len(script(0))} messages each; {args.reminders} reminders; {backend}; "
+        f"notice sends in flight {args.sends_in_flight or 'default'}; Bot API latency {args.latency * 1000:g} ms"
+    )
     results: dict[str, Result] = {}
-    results["fast"] = await scenario("fast", args, folder, budget=1000, limited=False, replicas=1, reminders=0)
-    print(results["fast"].line(), flush=True)
-    if not args.skip_reference:
+    if wanted("fast"):
+        results["fast"] = await scenario("fast", args, folder, budget=1000, limited=False, replicas=1, reminders=0)
+        print(results["fast"].line(), flush=True)
+    if not args.skip_reference and wanted("reference"):
         results["reference"] = await reference(args, folder)
         print(results["reference"].line(), flush=True)
-    results["quiet"] = await scenario("quiet", args, folder, budget=30, limited=True, replicas=1, reminders=0)
-    print(results["quiet"].line(), flush=True)
-    results["deadline"] = await scenario(
-        "deadline", args, folder, budget=30, limited=True, replicas=1, reminders=args.reminders
-    )
-    print(results["deadline"].line(), flush=True)
-    if args.pg_url:
+    if wanted("quiet"):
+        results["quiet"] = await scenario("quiet", args, folder, budget=30, limited=True, replicas=1, reminders=0)
+        print(results["quiet"].line(), flush=True)
+    if wanted("deadline"):
+        results["deadline"] = await scenario(
+            "deadline", args, folder, budget=30, limited=True, replicas=1, reminders=args.reminders
+        )
+        print(results["deadline"].line(), flush=True)
+    if args.pg_url and wanted("x2"):
         results["deadline x2"] = await scenario(
             "deadline x2", args, folder, budget=30, limited=True, replicas=2, reminders=args.reminders
         )
         print(results["deadline x2"].line(), flush=True)
-    fast = results["fast"]
     print("\nratios in this run:")
-    if "reference" in results:
+    if "reference" in results and "fast" in results:
+        fast = results["fast"]
         ref = results["reference"]
         throughput = fast.answered / fast.seconds / (ref.answered / ref.seconds)
         cpu = (fast.cpu / fast.answered) / (ref.cpu / ref.answered)
         print(f"  answered msg/s, bot vs plain PTB wizard: {throughput:.2f}")
         print(f"  CPU per message, bot vs plain PTB wizard: {cpu:.2f}")
-    print(f"  reply p95 under a broadcast vs without: {results['deadline'].p95 / results['quiet'].p95:.2f}")
+    if "deadline" in results and "quiet" in results:
+        print(f"  reply p95 under a broadcast vs without: {results['deadline'].p95 / results['quiet'].p95:.2f}")
 
 
 if __name__ == "__main__":

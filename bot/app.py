@@ -22,7 +22,7 @@ from handlers.rounds import default_plan
 from handlers.suggestions.reminders import SuggestionReminderSource
 from scheduler.ports import Sender
 from scheduler.service import ReminderService
-from scheduler.sweeper import Sweeper
+from scheduler.sweeper import Sweeper, SweepPolicy
 from storage.database import Database
 from storage.duplicates import import_legacy
 from storage.files import DiskFileStore
@@ -134,7 +134,8 @@ class App:
         """The planner and sweeper over this app's database (``sources``: default ``self.reminder_sources``).
         ``worker``: the process's heartbeat id (the intake's), so its claims are taken over soon after it dies."""
         queue = SqlNoticeQueue(self.database, timedelta(seconds=self.settings.intake_stale_seconds))
-        sweeper = Sweeper(queue, self.database.unit_of_work, sender, self.clock, worker=worker)
+        policy = SweepPolicy(concurrency=self.settings.notice_sends_in_flight)
+        sweeper = Sweeper(queue, self.database.unit_of_work, sender, self.clock, policy, worker=worker)
         return ReminderService(
             self.database.unit_of_work,
             Planner(self.config, self.reminder_sources if sources is None else sources),

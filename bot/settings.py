@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     intake_stale_seconds: float = Field(default=15, ge=1, le=600)
     # Reminders and notices: how often the scheduler plans and sweeps the outbox (seconds).
     reminder_interval_seconds: float = Field(default=30, gt=0, le=3600)
+    # Reminders and notices: how many a process has with the platform at once. A crash can repeat at most
+    # this many notices (sent, not yet marked sent); 1 gives exactly-once but for one message per crash, and
+    # fills a 30/s budget only while a send takes under about 40 ms.
+    notice_sends_in_flight: int = Field(default=4, ge=1, le=64)
     # Zalo's monthly message quota, shown by /hanmuc (0: not shown).
     zalo_monthly_quota: int = Field(default=0, ge=0)
     # Duplicate check: an initiative scoring at least this (0-1) against one on file is flagged.

@@ -4,7 +4,8 @@ Each round has reminder moments (``Campaign.reminder_days`` before its deadline,
 A planning pass looks only at the latest moment that has come (so a bot that was down sends the latest
 missed reminder once, not every missed one), plans it once (``mark_planned`` in the same transaction as
 the notices), and gives every notice ``expires_at`` = the end of the deadline day: what could not be sent
-before the deadline is dropped, never sent late. Pending notices of a round whose deadline moved or that
+before the deadline is dropped, never sent late, and the secretariat is told once per deadline who was not
+reminded (``report_missed``, run by the sweeper). Pending notices of a round whose deadline moved or that
 was closed are cancelled first, so reminders follow the data.
 
 Other features add reminders through ``ReminderSource`` (e.g. council members with scoring still due)."""
@@ -29,7 +30,7 @@ from handlers.campaign import (
     tally,
 )
 from handlers.context import FlowConfig
-from handlers.domain import Initiative, Role, Round, Sector, Status, Unit
+from handlers.domain import Initiative, Person, Role, Round, Sector, Status, Unit
 from handlers.parsing import format_date
 from handlers.store import Store
 from handlers.texts import admin as A
@@ -300,7 +301,13 @@ class Planner:
 
 
 UNIT_HEAD_KINDS = frozenset({HEAD, LIST_HEAD})
+# Reminders of a deadline: what expires of these unsent is reported to the secretariat (report_missed).
+DEADLINE_KINDS = frozenset({AUTHOR, HEAD, SECRETARIAT, LIST_HEAD, LIST_SECRETARIAT})
 REPORT_UNREACHABLE = "report:unreachable"
+REPORT_MISSED = "report:missed"
+# The notice_plan key marking a subject's missed reminders as reported (once, whichever process sees it first).
+MISSED_PLAN = "missed|"
+MISSED_NAMES_SHOWN = 20
 
 
 async def report_unreachable(store: Store, person_id: int, kind: str, subject: str, now: datetime) -> int:
@@ -325,6 +332,80 @@ async def report_unreachable(store: Store, person_id: int, kind: str, subject: s
                 person_id=person.id,
             )
         )
+    return queued
+
+
+@dataclass(frozen=True)
+class Missed:
+    """A deadline reminder that expired unsent (storage.notices lists them once nothing of its subject is open)."""
+
+    subject: str
+    version: str
+    kind: str
+    person_id: int
+
+
+def _missed_role(kind: str, person: Person, units: dict[int, Unit]) -> str:
+    if kind in UNIT_HEAD_KINDS:
+        unit = units.get(person.unit_id) if person.unit_id else None
+        return T.MISSED_ROLE_HEAD.format(unit=unit.name) if unit else T.MISSED_ROLE_HEAD_NO_UNIT
+    if kind in (SECRETARIAT, LIST_SECRETARIAT):
+        return T.MISSED_ROLE_SECRETARIAT
+    return T.MISSED_ROLE_AUTHOR
+
+
+async def report_missed(store: Store, missed: Sequence[Missed], now: datetime) -> int:
+    """Deadline reminders that could not go out before they expired: one summary per subject (a round's
+    deadline, the yearly list) to every member of the secretariat, naming who was not reminded. Once per
+    subject and deadline, however many processes see it (``mark_planned`` in the same transaction)."""
+    groups: dict[tuple[str, str], list[Missed]] = defaultdict(list)
+    for item in missed:
+        groups[(item.subject, item.version)].append(item)
+    if not groups:
+        return 0
+    secretariat = await store.people_with_role(Role.SECRETARIAT)
+    rounds = {f"round:{r.id}": r for r in await store.rounds()}
+    units = {u.id: u for u in await store.units()}
+    people = await store.people({m.person_id for m in missed})
+    queued = 0
+    for (subject, version), items in groups.items():
+        if not await store.mark_planned(f"{MISSED_PLAN}{subject}|{version}", now):
+            continue  # reported already (by this process or another)
+        try:
+            deadline = format_date(date.fromisoformat(version))
+        except ValueError:
+            deadline = version
+        roles: dict[int, str] = {}
+        for item in items:
+            person = people.get(item.person_id)
+            if person is not None and item.person_id not in roles:
+                roles[item.person_id] = _missed_role(item.kind, person, units)
+        names = [
+            T.MISSED_LINE.format(name=people[pid].full_name, role=role)
+            for pid, role in list(roles.items())[:MISSED_NAMES_SHOWN]
+        ]
+        more = T.MISSED_MORE.format(n=len(roles) - MISSED_NAMES_SHOWN) if len(roles) > MISSED_NAMES_SHOWN else ""
+        rnd = rounds.get(subject)
+        if rnd is not None:
+            what = T.MISSED_WHAT_ROUND.format(round=rnd.name, year=rnd.year)
+        elif subject.startswith("list:"):
+            what = T.MISSED_WHAT_LIST.format(year=subject.removeprefix("list:"))
+        else:
+            what = T.MISSED_WHAT_OTHER
+        text = T.MISSED_REPORT.format(
+            count=len(items), what=what, deadline=deadline, people=len(roles), names="\n".join(names), more=more
+        )
+        for person in secretariat:
+            queued += await store.enqueue(
+                NoticeSpec(
+                    key=f"{REPORT_MISSED}|p{person.id}|{subject}|{version}",
+                    kind=REPORT_MISSED,
+                    text=text,
+                    due_at=now,
+                    person_id=person.id,
+                    subject=f"missed:{subject}",
+                )
+            )
     return queued
 
 

@@ -3,10 +3,12 @@ the notice queue in the database (storage/notices.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from handlers.reminders import Missed
 from handlers.types import Reply
 
 
@@ -78,3 +80,8 @@ class NoticeQueue(Protocol):
 
     async def retry(self, notice_id: int, worker: str, at: datetime, error: str) -> None: ...
     async def mark_unreachable(self, identity_id: int, now: datetime) -> None: ...
+    async def missed(
+        self, kinds: Collection[str], now: datetime, since: datetime, reported_prefix: str
+    ) -> list[Missed]:
+        """Notices of ``kinds`` that expired unsent and are not reported yet (see storage.notices)."""
+        ...

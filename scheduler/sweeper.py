@@ -1,8 +1,10 @@
 """The sweeper: claims due notices from the database and sends each through the recipient's channel.
 
-Exactly once, as far as a chat platform allows: a notice is claimed atomically with a lease, sent, then
-marked sent in its own short transaction. A process that dies in between leaves the row claimed; once the
-lease runs out another sweep takes it again (see the README on the one duplicate this can cause).
+Exactly once, as far as a chat platform allows: a notice is claimed atomically (committed) before it is sent,
+then marked sent in its own short transaction. A process that dies in between leaves the row claimed; once
+its heartbeat is stale (or, for a sweeper that never beats, the lease runs out) another sweep takes it again.
+At most ``SweepPolicy.concurrency`` sends are with the platform at once, so a crash repeats at most that many
+notices (see the README).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from handlers.reminders import report_unreachable
+from handlers.reminders import DEADLINE_KINDS, MISSED_PLAN, report_missed, report_unreachable
 from handlers.store import Store
 from handlers.types import Reply
 from scheduler.ports import ClaimedNotice, NoticeQueue, Rejected, RetryLater, Sender, Unreachable
@@ -34,10 +36,14 @@ class SweepPolicy:
     # A claimed notice not settled within this long is taken again (its sweeper is presumed dead).
     lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 8
-    # Sends in flight at once (different recipients); each channel's own limiter keeps the pace.
-    concurrency: int = 16
+    # Sends in flight at once (different recipients; NOTICE_SENDS_IN_FLIGHT); the sending budget keeps the pace.
+    # Every claimed notice is marked claimed (committed) before its platform call and settled right after, so
+    # a crash can repeat at most this many notices: the ones whose call had been made but not yet settled.
+    concurrency: int = 4
     # When the recipient's channel is not running in this process.
     channel_missing_retry: timedelta = timedelta(minutes=10)
+    # Deadline reminders that expired unsent within this long are reported to the secretariat (once).
+    missed_window: timedelta = timedelta(days=2)
 
 
 @dataclass
@@ -48,6 +54,7 @@ class SweepStats:
     muted: int = 0
     failed: int = 0
     lost_lease: int = 0
+    reported: int = 0
     by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -86,7 +93,20 @@ class Sweeper:
             await self._deliver_batch(claimed, stats)
             if len(claimed) < self.policy.batch_size:
                 break
+        if not self.stopping:
+            await self._report_missed(stats)
         return stats
+
+    async def _report_missed(self, stats: SweepStats) -> None:
+        """Deadline reminders the claims above (or another process's) expired unsent: tell the secretariat."""
+        now = self.clock()
+        try:
+            missed = await self.queue.missed(DEADLINE_KINDS, now, now - self.policy.missed_window, MISSED_PLAN)
+            if missed:
+                async with self.unit_of_work() as store:
+                    stats.reported += await report_missed(store, missed, now)
+        except Exception:
+            log.exception("could not report the reminders that expired unsent; the next sweep tries again")
 
     async def _deliver_batch(self, claimed: list[ClaimedNotice], stats: SweepStats) -> None:
         # One recipient's notices go out in order; different recipients in parallel.
@@ -98,6 +118,8 @@ class Sweeper:
         async def run(group: list[ClaimedNotice]) -> None:
             async with semaphore:
                 for notice in group:
+                    if self.stopping:
+                        return  # left claimed: a clean stop gives it back (SqlIntake.retire)
                     try:
                         await self._deliver(notice, stats)
                     except Exception:

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
-from storage.models import InboxEventRow, ReplyOutboxRow, WorkerHeartbeatRow
+from storage.models import InboxEventRow, NoticeRow, ReplyOutboxRow, WorkerHeartbeatRow
 
 PENDING = "pending"
 CLAIMED = "claimed"
@@ -87,11 +87,18 @@ class SqlIntake:
 
     async def claim_alone(self, now: datetime) -> None:
         """On SQLite only one bot process may use the file, so any other worker on record is dead: forget them,
-        and their claims become takeable at once instead of after the heartbeat goes stale."""
+        and their claims become takeable at once instead of after the heartbeat goes stale. Notices they had
+        claimed go back to pending too (a claim without a heartbeat row would otherwise wait for the lease)."""
         if self.database.engine.dialect.name != "sqlite":
             return
         async with self.database.transaction() as session:
             await session.execute(delete(WorkerHeartbeatRow).where(WorkerHeartbeatRow.worker != self.worker))
+            await session.execute(
+                update(NoticeRow)
+                .where(NoticeRow.status == CLAIMED, NoticeRow.claimed_by != self.worker)
+                .values(status=PENDING, claimed_by=None, claimed_at=None)
+                .execution_options(synchronize_session=False)
+            )
 
     async def retire(self) -> None:
         """A clean stop: give back what this worker holds, so others need not wait for the beat to go stale."""
@@ -105,6 +112,12 @@ class SqlIntake:
                 update(ReplyOutboxRow)
                 .where(ReplyOutboxRow.claimed_by == self.worker, ReplyOutboxRow.status == SENDING)
                 .values(status=PENDING, claimed_by=None)
+            )
+            await session.execute(
+                update(NoticeRow)
+                .where(NoticeRow.claimed_by == self.worker, NoticeRow.status == CLAIMED)
+                .values(status=PENDING, claimed_by=None, claimed_at=None)
+                .execution_options(synchronize_session=False)
             )
             await session.execute(delete(WorkerHeartbeatRow).where(WorkerHeartbeatRow.worker == self.worker))
 
@@ -177,17 +190,24 @@ class SqlIntake:
     async def claim_event(self, channel: str, sender: str, now: datetime) -> InboxItem | None:
         """The sender's oldest unhandled event, claimed for this worker; None when there is none or another
         live worker is handling this sender."""
-        now = _utc(now)
         async with self.database.transaction() as session:
-            await self._serialise(session, f"inbox:{channel}:{sender}")
-            owner = and_(InboxEventRow.channel == channel, InboxEventRow.sender == sender)
-            row = await self._oldest_open(session, InboxEventRow, owner, CLAIMED, now)
-            if row is None:
-                return None
-            # Read before the UPDATE: it also bumps the attempts of the loaded row (synchronize_session).
-            item = InboxItem(row.id, row.channel, row.sender, row.payload, row.attempts + 1)
-            await self._claim(session, InboxEventRow, row.id, CLAIMED, now)
-            return item
+            return await self.claim_next_event(session, channel, sender, now)
+
+    async def claim_next_event(
+        self, session: AsyncSession, channel: str, sender: str, now: datetime
+    ) -> InboxItem | None:
+        """``claim_event`` inside a transaction already open: the one that handled the sender's previous event
+        claims the next at once, instead of a transaction of its own finding it (or finding nothing)."""
+        now = _utc(now)
+        await self._serialise(session, f"inbox:{channel}:{sender}")
+        owner = and_(InboxEventRow.channel == channel, InboxEventRow.sender == sender)
+        row = await self._oldest_open(session, InboxEventRow, owner, CLAIMED, now)
+        if row is None:
+            return None
+        # Read before the UPDATE: it also bumps the attempts of the loaded row (synchronize_session).
+        item = InboxItem(row.id, row.channel, row.sender, row.payload, row.attempts + 1)
+        await self._claim(session, InboxEventRow, row.id, CLAIMED, now)
+        return item
 
     async def finish_event(self, session: AsyncSession, event_id: int, now: datetime, status: str = DONE) -> None:
         """Mark a claimed event handled, inside the transaction that applied its effect."""

@@ -7,18 +7,21 @@ each other; on SQLite ``BEGIN IMMEDIATE`` (storage.database) already serialises 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, literal, or_, select, update
+from sqlalchemy.orm import aliased
 
+from handlers.reminders import Missed
 from scheduler.ports import Address, ClaimedNotice
 from storage.database import Database
 from storage.models import (
     ChannelUsageRow,
     ConversationRow,
     IdentityRow,
+    NoticePlanRow,
     NoticeRow,
     PersonRow,
     WorkerHeartbeatRow,
@@ -170,6 +173,48 @@ class SqlNoticeQueue:
                 .values(status=PENDING, due_at=_utc(at), claimed_by=None, claimed_at=None, last_error=error[:500])
                 .execution_options(synchronize_session=False)
             )
+
+    async def missed(
+        self, kinds: Collection[str], now: datetime, since: datetime, reported_prefix: str
+    ) -> list[Missed]:
+        """Notices of ``kinds`` that expired unsent (expiry after ``since``), of subjects with nothing of those
+        kinds still open up to ``now`` and not yet reported (no ``notice_plan`` row ``reported_prefix`` +
+        "subject|version"). Non-essential notices of people who silenced notices are left out."""
+        now, since = _utc(now), _utc(since)
+        other = aliased(NoticeRow)
+        still_open = (
+            select(other.id)
+            .where(
+                other.subject == NoticeRow.subject,
+                other.subject_version == NoticeRow.subject_version,
+                other.kind.in_(list(kinds)),
+                other.status.in_([PENDING, CLAIMED]),
+                other.expires_at <= now,
+            )
+            .exists()
+        )
+        reported = (
+            select(NoticePlanRow.key)
+            .where(NoticePlanRow.key == literal(reported_prefix) + NoticeRow.subject + "|" + NoticeRow.subject_version)
+            .exists()
+        )
+        stmt = (
+            select(NoticeRow.subject, NoticeRow.subject_version, NoticeRow.kind, NoticeRow.person_id)
+            .join(PersonRow, PersonRow.id == NoticeRow.person_id)
+            .where(
+                NoticeRow.status == EXPIRED,
+                NoticeRow.kind.in_(list(kinds)),
+                NoticeRow.expires_at > since,
+                NoticeRow.expires_at <= now,
+                or_(NoticeRow.essential.is_(True), PersonRow.notices_muted.is_not(True)),
+                ~still_open,
+                ~reported,
+            )
+            .order_by(NoticeRow.subject, NoticeRow.subject_version, NoticeRow.id)
+        )
+        async with self.database.transaction() as session:
+            rows = (await session.execute(stmt)).all()
+        return [Missed(r.subject, r.subject_version, r.kind, r.person_id) for r in rows]
 
     async def mark_unreachable(self, identity_id: int, now: datetime) -> None:
         async with self.database.transaction() as session:

@@ -36,6 +36,8 @@ class Recorder:
         self.attempts: Counter[str] = Counter()
         self.blocked: set[str] = set()
         self.slow_down: dict[str, float] = {}
+        # Users whose platform keeps answering "try again in an hour" (a channel down, 429s without end).
+        self.down: set[str] = set()
 
     async def send(self, channel: str, user_id: str, reply: Reply) -> None:
         self.attempts[user_id] += 1
@@ -44,6 +46,8 @@ class Recorder:
             raise Unreachable("Forbidden: bot was blocked by the user")
         if user_id in self.slow_down:
             raise RetryLater(self.slow_down.pop(user_id))
+        if user_id in self.down:
+            raise RetryLater(3600, "503 Service Unavailable")
         self.sent.append((channel, user_id, reply.text))
 
     def to(self, user_id: str) -> list[str]:

@@ -5,6 +5,9 @@ For each mode a reference run (no kill) records what every user receives; the cr
 must deliver to every user the same messages in the same order. The only thing a kill may add is the one reply
 that was in flight for a chat when the process died (sent, but not yet marked sent): such a repeat follows its
 original directly, and there are at most as many as kills per chat. Run with -s to see the counts.
+
+The same for a broadcast of reminders with NOTICE_SENDS_IN_FLIGHT=1: killed several times while it goes out,
+every recipient gets it, and at most one reminder per kill is repeated.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import signal
 import socket
 import sys
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,6 +30,7 @@ import yaml
 from sqlalchemy import text
 
 from storage.database import create_engine
+from tests.broadcast_support import add_reminders
 from tests.conftest import PG_URL, SEED
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
@@ -327,3 +332,57 @@ async def test_sigkill_mid_burst_loses_nothing(tmp_path: Path, backend: str, nam
     assert not report, "\n".join(report)
     # At most the reply in flight for each chat at each kill can repeat.
     assert total_repeats <= kills * USERS
+
+
+BROADCAST = 150
+BROADCAST_KILLS = 3
+FIRST_BROADCAST_CHAT = 500_000_000
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_sigkill_mid_broadcast_repeats_at_most_one_notice_per_kill(tmp_path: Path, backend: str) -> None:
+    rng = random.Random(11)
+    seed_file = tmp_path / "seed.yaml"
+    seed_file.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
+    chats = {FIRST_BROADCAST_CHAT + i for i in range(BROADCAST)}
+    # 10 ms per Bot API call, as a near network would take: the broadcast lasts long enough to be killed in.
+    async with fresh_database(tmp_path, backend) as url, FakeTelegram(latency=0.01) as fake:
+        p = Platform("telegram", "polling", fake)
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+            "DATABASE_URL": url,
+            "FILE_STORE_DIR": str(tmp_path / "files"),
+            "SUGGESTION_KEY_FILE": str(tmp_path / "suggestion.key"),
+            "SEED_FILE": str(seed_file),
+            "REMINDER_INTERVAL_SECONDS": "0.5",
+            "INTAKE_STALE_SECONDS": "2",
+            "NOTICE_SENDS_IN_FLIGHT": "1",
+            "TELEGRAM_MAX_MESSAGES_PER_SECOND": "1000",
+            "LOG_LEVEL": "INFO",
+            **p.env(_free_port()),
+        }
+        bot = BotProcess(env, tmp_path)
+        await bot.start()
+        await add_reminders(url, BROADCAST, FIRST_BROADCAST_CHAT)
+
+        def delivered() -> list[int]:
+            return [e.chat_id for e in fake.log if e.chat_id in chats]
+
+        kills = 0
+        for _ in range(BROADCAST_KILLS):
+            target = len(delivered()) + rng.randint(5, 25)
+            await wait_for(lambda t=target: len(delivered()) >= t, 30)
+            await asyncio.sleep(rng.random() * 0.02)
+            await bot.kill()
+            kills += 1
+            await bot.start()
+        await wait_for(lambda: len(set(delivered())) >= BROADCAST, 60)
+        await asyncio.sleep(1.0)  # anything more that would come
+        await bot.stop()
+        received = Counter(delivered())
+    repeats = sum(n - 1 for n in received.values())
+    lost = BROADCAST - len(received)
+    print(f"\nbroadcast/{backend}: {kills} kills, {BROADCAST} reminders, lost {lost}, repeated {repeats}")
+    assert lost == 0
+    assert repeats <= kills

@@ -238,3 +238,61 @@ async def test_a_dead_sweepers_claims_are_taken_over_once_its_heartbeat_is_stale
     clock.now += timedelta(seconds=20)
     again = await queue.claim(survivor.worker, clock.now, 10, timedelta(minutes=10))
     assert [n.key for n in again] == ["k1"]
+
+
+async def test_deadline_reminders_that_expire_unsent_are_reported_to_the_secretariat_once(
+    app: App, clock: Clock
+) -> None:
+    author = await add_person(app, "Nguyễn Văn An", "THCS-QT", "an")
+    await add_draft(app, author, "Sổ điểm điện tử", local(2026, 3, 3, 9), field="education")
+    await add_person(app, "Đỗ Kim Dung", "TH-KD", "dung", roles=[Role.UNIT_HEAD])
+    await add_person(app, "Phạm Quang Huy", "THCS-QT", "huy", roles=[Role.UNIT_HEAD])
+    await add_person(app, "Trịnh Thu Thảo", "P-NV", "thao", roles=[Role.SECRETARIAT])
+    await add_person(app, "Lê Văn Bình", "P-NV", "binh", roles=[Role.SECRETARIAT])
+    recorder = Recorder()
+    # On the deadline day (20/4) the platform keeps refusing two of the recipients until past midnight.
+    recorder.down |= {"an", "dung"}
+    service = app.reminder_service(recorder)
+    replica = app.reminder_service(recorder, worker="replica-2")
+    for hour in range(8, 24):
+        await tick_at(service, clock, local(2026, 4, 20, hour, 0))
+    assert recorder.to("an") == recorder.to("dung") == []
+    assert any("mới có 0/1" in t for t in recorder.to("huy"))
+    assert not any("⚠️" in t for t in recorder.to("thao"))  # nothing reported while they may still go out
+
+    # Past the end of the deadline day: expired, kept as such, and reported once, whoever sweeps.
+    for moment in (local(2026, 4, 21, 0, 1), local(2026, 4, 21, 0, 2), local(2026, 4, 21, 8, 0)):
+        await tick_at(service, clock, moment)
+        await tick_at(replica, clock, moment)
+    expired = await notices(app, status="expired")
+    assert sorted(n.kind for n in expired) == ["remind:author", "remind:unit_head"]
+    for secretary in ("thao", "binh"):
+        [report] = [t for t in recorder.to(secretary) if t.startswith("⚠️")]
+        assert "Có 2 nhắc hạn nộp sáng kiến của" in report and "(hạn 20/04/2026)" in report
+        assert "• Nguyễn Văn An — cán bộ có sáng kiến chưa nộp xong" in report
+        assert "• Đỗ Kim Dung — thủ trưởng đơn vị Trường Tiểu học Kim Đồng" in report
+        assert "Phạm Quang Huy" not in report and "Thường trực Hội đồng" not in report.split("\n", 1)[1]
+    assert recorder.to("an") == recorder.to("dung") == []  # never sent late
+    assert len(await notices(app, kind="report:missed")) == 2
+
+    # A restarted process sweeping later reports nothing more.
+    again = app.reminder_service(recorder)
+    await tick_at(again, clock, local(2026, 4, 21, 9, 0))
+    assert len(await notices(app, kind="report:missed")) == 2
+
+
+async def test_nothing_is_reported_when_every_deadline_reminder_went_out(app: App, clock: Clock) -> None:
+    author = await add_person(app, "Nguyễn Văn An", "THCS-QT", "an")
+    await add_draft(app, author, "Sổ điểm điện tử", local(2026, 3, 3, 9), field="education")
+    await add_person(app, "Đỗ Kim Dung", "TH-KD", "dung", roles=[Role.UNIT_HEAD])
+    await add_person(app, "Trịnh Thu Thảo", "P-NV", "thao", roles=[Role.SECRETARIAT])
+    recorder = Recorder()
+    recorder.slow_down["dung"] = 3600  # late, but on the day
+    service = app.reminder_service(recorder)
+    for moment in (local(2026, 4, 20, 8, 0), local(2026, 4, 20, 10, 0), local(2026, 4, 21, 0, 5)):
+        await tick_at(service, clock, moment)
+    await tick_at(service, clock, local(2026, 4, 21, 8, 0))
+    assert len(recorder.to("an")) == len(recorder.to("dung")) == 1
+    assert await notices(app, status="expired") == []
+    assert await notices(app, kind="report:missed") == []
+    assert not any("⚠️" in t for t in recorder.to("thao"))

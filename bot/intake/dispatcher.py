@@ -57,6 +57,13 @@ def _payload_json(payload: dict[str, Any]) -> str:
     return text
 
 
+class _Unclaimed:
+    """Nothing was claimed for the worker beforehand: it claims afresh."""
+
+
+UNCLAIMED = _Unclaimed()
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -109,15 +116,22 @@ class Dispatcher:
 
     async def _work(self, channel: str, sender: str) -> None:
         key = (channel, sender)
+        # What the transaction that handled the previous event claimed (UNCLAIMED: claim afresh).
+        following: InboxItem | _Unclaimed | None = UNCLAIMED
         try:
             while not self._stopping:
-                self._again.discard(key)
-                item = await self.intake.claim_event(channel, sender, self.clock())
+                if isinstance(following, _Unclaimed):
+                    self._again.discard(key)
+                    item = await self.intake.claim_event(channel, sender, self.clock())
+                else:
+                    # A kick since that claim is still in _again, so an event stored meanwhile is not missed.
+                    item = following
+                following = UNCLAIMED
                 if item is None:
                     if key in self._again:
                         continue
                     return
-                await self._handle_one(item)
+                following = await self._handle_one(item)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -126,13 +140,16 @@ class Dispatcher:
             if self._workers.get(key) is asyncio.current_task():
                 del self._workers[key]
 
-    async def _handle_one(self, item: InboxItem) -> None:
+    async def _handle_one(self, item: InboxItem) -> InboxItem | _Unclaimed | None:
+        """Handle one claimed event; when it commits, the sender's next event is claimed in the same transaction
+        (returned: the next to handle, or None when there was none)."""
         decoder = self.decoders[item.channel]
+        following: list[InboxItem | None] = []
         try:
             inbound = await decoder(json.loads(item.payload))
             if inbound is None:
                 await self._finish_without_effect(item)
-                return
+                return UNCLAIMED
 
             async def commit(store: Store, result: Result) -> None:
                 session = store.session  # type: ignore[attr-defined]
@@ -140,6 +157,8 @@ class Dispatcher:
                 rows = [(inbound.channel, inbound.user_id, reply_to_json(r)) for r in result.replies]
                 rows += [(o.channel, o.user_id, reply_to_json(o.reply)) for o in result.outgoing + result.menus]
                 await self.intake.add_replies(session, rows, self.clock())
+                # Runs again if the transaction is retried: only the last, committed, claim counts.
+                following[:] = [await self.intake.claim_next_event(session, item.channel, item.sender, self.clock())]
 
             result = await self.handle(inbound, commit)
         except asyncio.CancelledError:
@@ -148,12 +167,13 @@ class Dispatcher:
             log.exception("handling a %s event failed (attempt %d)", item.channel, item.attempts)
             if item.attempts < MAX_EVENT_ATTEMPTS:
                 await asyncio.sleep(0.2 * item.attempts)
-                return
+                return UNCLAIMED
             await self._set_aside(item)
-            return
+            return UNCLAIMED
         self.replies.kick(item.channel, item.sender)
         for outgoing in result.outgoing + result.menus:
             self.replies.kick(outgoing.channel, outgoing.user_id)
+        return following[0] if following else UNCLAIMED
 
     async def _finish_without_effect(self, item: InboxItem) -> None:
         async with self.intake.database.transaction() as session:

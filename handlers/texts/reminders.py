@@ -48,6 +48,23 @@ HEAD_UNREACHABLE = (
     "nhắn cho bot. Anh/Chị vui lòng báo trực tiếp cho đơn vị."
 )
 
+# Deadline reminders that expired unsent: one summary per deadline to the Thường trực Hội đồng.
+MISSED_REPORT = (
+    "⚠️ Có {count} nhắc hạn {what} (hạn {deadline}) không gửi được trước khi hết hạn, tới {people} người:\n"
+    "{names}{more}\n"
+    "Nguyên nhân có thể là nền tảng nhắn tin quá tải hoặc bot tạm ngừng hoạt động. "
+    "Anh/Chị vui lòng báo trực tiếp cho những người này nếu cần."
+)
+MISSED_WHAT_ROUND = "nộp sáng kiến của {round} năm {year}"
+MISSED_WHAT_LIST = "gửi danh sách sáng kiến được công nhận năm {year}"
+MISSED_WHAT_OTHER = "khác"
+MISSED_LINE = "• {name} — {role}"
+MISSED_MORE = "\n… và {n} người khác."
+MISSED_ROLE_AUTHOR = "cán bộ có sáng kiến chưa nộp xong"
+MISSED_ROLE_HEAD = "thủ trưởng đơn vị {unit}"
+MISSED_ROLE_HEAD_NO_UNIT = "thủ trưởng đơn vị"
+MISSED_ROLE_SECRETARIAT = "Thường trực Hội đồng"
+
 # --- status notices -------------------------------------------------------------------------------
 STATUS_SUBMITTED = (
     "📨 Sáng kiến «{title}» (số biên nhận {receipt}), Anh/Chị là tác giả hoặc đồng tác giả, "

@@ -286,6 +286,7 @@ class FakeTelegram:
         per_chat_rate: int | None = None,
         inject_429_every: int | None = None,
         retry_webhooks: bool = False,
+        latency: float = 0.0,
         bot_username: str = "sangkien_test_bot",
         bot_first_name: str = "Sáng kiến (test)",
     ) -> None:
@@ -293,6 +294,8 @@ class FakeTelegram:
         self.global_rate = global_rate
         self.per_chat_rate = per_chat_rate
         self.inject_429_every = inject_429_every
+        # Seconds every Bot API call takes before it is answered (a network round trip; benchmarks).
+        self.latency = latency
         # As Telegram does: a webhook delivery not answered 200 is tried again, in order, until it is.
         self.retry_webhooks = retry_webhooks
         self._webhook_backlog: list[JSON] = []
@@ -658,6 +661,8 @@ class FakeTelegram:
         impl = self._methods.get(request.match_info["method"].lower())
         if impl is None:
             return ApiError(404, "Not Found").response()
+        if self.latency:
+            await asyncio.sleep(self.latency)
         try:
             params = await _Params.from_request(request)
             result = await impl(params)
