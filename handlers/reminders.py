@@ -363,10 +363,10 @@ async def report_missed(store: Store, missed: Sequence[Missed], now: datetime) -
         groups[(item.subject, item.version)].append(item)
     if not groups:
         return 0
-    secretariat = await store.people_with_role(Role.SECRETARIAT)
-    rounds = {f"round:{r.id}": r for r in await store.rounds()}
-    units = {u.id: u for u in await store.units()}
+    rounds = {f"round:{r.id}": r for r in await store.rounds(every_body=True)}
+    units = {u.id: u for u in await store.units(every_body=True)}
     people = await store.people({m.person_id for m in missed})
+    secretariats: dict[int | None, Sequence[Person]] = {}
     queued = 0
     for (subject, version), items in groups.items():
         if not await store.mark_planned(f"{MISSED_PLAN}{subject}|{version}", now):
@@ -386,12 +386,21 @@ async def report_missed(store: Store, missed: Sequence[Missed], now: datetime) -
         ]
         more = T.MISSED_MORE.format(n=len(roles) - MISSED_NAMES_SHOWN) if len(roles) > MISSED_NAMES_SHOWN else ""
         rnd = rounds.get(subject)
+        body_id: int | None = None
         if rnd is not None:
             what = T.MISSED_WHAT_ROUND.format(round=rnd.name, year=rnd.year)
+            body_id = rnd.body_id
         elif subject.startswith("list:"):
-            what = T.MISSED_WHAT_LIST.format(year=subject.removeprefix("list:"))
+            year, _, body = subject.removeprefix("list:").partition(":b")
+            what = T.MISSED_WHAT_LIST.format(year=year)
+            body_id = int(body) if body.isdigit() else await store.default_body_id()
         else:
             what = T.MISSED_WHAT_OTHER
+        if body_id not in secretariats:  # the secretariat of the body whose deadline it was
+            store.scope_to(body_id)
+            secretariats[body_id] = await store.people_with_role(Role.SECRETARIAT)
+            store.scope_to(None)
+        secretariat = secretariats[body_id]
         text = T.MISSED_REPORT.format(
             count=len(items), what=what, deadline=deadline, people=len(roles), names="\n".join(names), more=more
         )

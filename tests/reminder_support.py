@@ -71,7 +71,7 @@ async def add_person(
         units = {u.code: u for u in await store.units()}
         person = await store.create_person(name, units[unit_code].id, "Cán bộ", phone)
         for role in roles:
-            await store.grant_role(person.id, role)
+            await store.grant_role(person.id, role, units[unit_code].body_id)
         identity = await store.identity(channel, user_id)
         await store.link_identity(identity.id, person.id)
         return person.id

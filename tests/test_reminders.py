@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from bot.app import App
 from handlers.campaign import NoticeSpec
@@ -241,7 +242,7 @@ async def test_a_dead_sweepers_claims_are_taken_over_once_its_heartbeat_is_stale
 
 
 async def test_deadline_reminders_that_expire_unsent_are_reported_to_the_secretariat_once(
-    app: App, clock: Clock
+    app: App, clock: Clock, tmp_path: Path
 ) -> None:
     author = await add_person(app, "Nguyễn Văn An", "THCS-QT", "an")
     await add_draft(app, author, "Sổ điểm điện tử", local(2026, 3, 3, 9), field="education")
@@ -249,6 +250,15 @@ async def test_deadline_reminders_that_expire_unsent_are_reported_to_the_secreta
     await add_person(app, "Phạm Quang Huy", "THCS-QT", "huy", roles=[Role.UNIT_HEAD])
     await add_person(app, "Trịnh Thu Thảo", "P-NV", "thao", roles=[Role.SECRETARIAT])
     await add_person(app, "Lê Văn Bình", "P-NV", "binh", roles=[Role.SECRETARIAT])
+    # Another recognising body's secretariat: not theirs to hear about.
+    other = tmp_path / "other_body.yaml"
+    other.write_text(
+        "bodies:\n  - {code: XA-B, name: UBND xã Bình,\n"
+        "     units: [{code: XA-B-VP, name: Văn phòng xã Bình, sector: other}]}\n",
+        encoding="utf-8",
+    )
+    await app.seed(other)
+    await add_person(app, "Hà Văn Khác", "XA-B-VP", "khac", roles=[Role.SECRETARIAT])
     recorder = Recorder()
     # On the deadline day (20/4) the platform keeps refusing two of the recipients until past midnight.
     recorder.down |= {"an", "dung"}
@@ -274,6 +284,7 @@ async def test_deadline_reminders_that_expire_unsent_are_reported_to_the_secreta
         assert "Phạm Quang Huy" not in report and "Thường trực Hội đồng" not in report.split("\n", 1)[1]
     assert recorder.to("an") == recorder.to("dung") == []  # never sent late
     assert len(await notices(app, kind="report:missed")) == 2
+    assert recorder.to("khac") == []
 
     # A restarted process sweeping later reports nothing more.
     again = app.reminder_service(recorder)
