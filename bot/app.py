@@ -142,6 +142,7 @@ class App:
             sweeper,
             self.clock,
             interval_seconds=self.settings.reminder_interval_seconds,
+            plan_interval_seconds=self.settings.reminder_plan_interval_seconds,
         )
 
     def start_scheduler(

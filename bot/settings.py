@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     intake_stale_seconds: float = Field(default=15, ge=1, le=600)
     # Reminders and notices: how often the scheduler plans and sweeps the outbox (seconds).
     reminder_interval_seconds: float = Field(default=30, gt=0, le=3600)
+    # ...and how often it plans new reminders (a pass reads every body's campaigns; seconds for a province).
+    reminder_plan_interval_seconds: float = Field(default=300, gt=0, le=3600)
     # Reminders and notices: how many a process has with the platform at once. A crash can repeat at most
     # this many notices (sent, not yet marked sent); 1 gives exactly-once but for one message per crash, and
     # fills a 30/s budget only while a send takes under about 40 ms.

@@ -88,6 +88,18 @@ class ReminderSource(Protocol):
     async def notices(self, store: Store, config: FlowConfig, now: datetime) -> Sequence[NoticeSpec]: ...
 
 
+async def retire_stale(store: Store, subject: str, keep: str | None) -> None:
+    """Pending reminders of ``subject`` planned for another deadline than ``keep`` (all, when None: the round
+    closed) are cancelled; the other versions' moments may be planned again should the deadline move back,
+    and their cancelled notices then come back. Run by every planning pass and at once when a deadline moves."""
+    if await store.cancel_stale_notices(subject, keep):
+        await store.forget_plans(f"plan|p0|{subject}|", None if keep is None else f"plan|p0|{subject}|{keep}|")
+
+
+def round_subject(round_id: int) -> str:
+    return f"round:{round_id}"
+
+
 class Planner:
     def __init__(self, config: FlowConfig, sources: Sequence[ReminderSource] = ()) -> None:
         self.config = config
@@ -136,10 +148,7 @@ class Planner:
         if now >= end_of_day(deadline, self.config.timezone):
             return None  # whatever is still pending expires unsent
         keep = None if closed else deadline.isoformat()
-        if await store.cancel_stale_notices(subject, keep):
-            # The deadline moved (or the round closed): the other versions' moments may be planned again
-            # should it move back, and their cancelled notices then come back.
-            await store.forget_plans(f"plan|p0|{subject}|", None if keep is None else f"plan|p0|{subject}|{keep}|")
+        await retire_stale(store, subject, keep)
         moment = None if closed else self._moment(campaign, subject, deadline, now)
         if moment is None or not await store.mark_planned(moment.key("plan", 0), now):
             return None
@@ -149,7 +158,7 @@ class Planner:
     async def _plan_round(
         self, store: Store, campaign: Campaign, rnd: Round, all_rounds: list[Round], now: datetime
     ) -> int:
-        moment = await self._claim_moment(store, campaign, f"round:{rnd.id}", rnd.deadline, rnd.closed, now)
+        moment = await self._claim_moment(store, campaign, round_subject(rnd.id), rnd.deadline, rnd.closed, now)
         if moment is None:
             return 0
         units = {u.id: u for u in await store.units()}
@@ -363,7 +372,7 @@ async def report_missed(store: Store, missed: Sequence[Missed], now: datetime) -
         groups[(item.subject, item.version)].append(item)
     if not groups:
         return 0
-    rounds = {f"round:{r.id}": r for r in await store.rounds(every_body=True)}
+    rounds = {round_subject(r.id): r for r in await store.rounds(every_body=True)}
     units = {u.id: u for u in await store.units(every_body=True)}
     people = await store.people({m.person_id for m in missed})
     secretariats: dict[int | None, Sequence[Person]] = {}

@@ -26,12 +26,17 @@ class ReminderService:
         sweeper: Sweeper,
         clock: Callable[[], datetime],
         interval_seconds: float = 30.0,
+        plan_interval_seconds: float = 300.0,
     ) -> None:
         self.unit_of_work = unit_of_work
         self.planner = planner
         self.sweeper = sweeper
         self.clock = clock
         self.interval_seconds = interval_seconds
+        # Planning reads every body's campaigns (seconds for a province of hundreds of bodies); sending what is
+        # due is cheap. So the interval job sweeps on every run and plans only this often.
+        self.plan_interval_seconds = plan_interval_seconds
+        self._planned_at: datetime | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._running: asyncio.Task[SweepStats] | None = None
 
@@ -39,15 +44,22 @@ class ReminderService:
         async with self.unit_of_work() as store:
             return await self.planner.plan(store, self.clock())
 
-    async def tick(self) -> SweepStats:
+    async def tick(self, *, plan: bool = True) -> SweepStats:
         """Plan what has become due, then send everything due. Safe to run in several processes at once."""
-        await self.plan()
+        if plan:
+            await self.plan()
+            self._planned_at = self.clock()
         return await self.sweeper.sweep()
+
+    def _plan_due(self) -> bool:
+        now = self.clock()
+        last = self._planned_at
+        return last is None or not 0 <= (now - last).total_seconds() < self.plan_interval_seconds
 
     async def _job(self) -> None:
         self._running = asyncio.current_task()
         try:
-            stats = await self.tick()
+            stats = await self.tick(plan=self._plan_due())
             if stats.sent or stats.failed or stats.unreachable:
                 log.info(
                     "notices: %d sent, %d retried later, %d unreachable, %d muted, %d failed",

@@ -39,6 +39,10 @@ async def test_move_a_deadline_and_reminders_follow(app: App, clock: Clock) -> N
     clock.now = local(2026, 4, 6, 8, 1)
     await secretariat.say("/doihan 1 30/4/2026")
     assert "Đã dời hạn Đợt I năm 2026: từ 20/04/2026 sang 30/04/2026" in secretariat.text
+    # Cancelled by the command itself: a sweep before the next planning pass sends nothing.
+    assert {n.status for n in await notices(app, subject="round:1")} == {"cancelled"}
+    await service.tick(plan=False)
+    assert recorder.to("dung") == []
     await service.tick()
     assert recorder.to("dung") == []
     assert {n.status for n in await notices(app, subject="round:1")} == {"cancelled"}
@@ -49,10 +53,14 @@ async def test_move_a_deadline_and_reminders_follow(app: App, clock: Clock) -> N
     [reminder] = recorder.to("dung")
     assert "đến hết ngày 30/04/2026 (còn 14 ngày)" in reminder
 
+    clock.now = local(2026, 4, 23, 8, 0)  # the 7-day reminder is queued, then the round is closed
+    await service.plan()
+    assert await notices(app, subject="round:1", status="pending") != []
     await secretariat.say("/dongdot 1")
     assert "Đã đóng Đợt I năm 2026" in secretariat.text
-    for day in range(17, 31):
-        await tick_at(service, clock, local(2026, 4, day))
+    assert await notices(app, subject="round:1", status="pending") == []
+    for day in range(23, 31):
+        await tick_at(service, clock, local(2026, 4, day, 9))
     assert len(recorder.to("dung")) == 1
 
 

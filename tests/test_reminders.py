@@ -307,3 +307,22 @@ async def test_nothing_is_reported_when_every_deadline_reminder_went_out(app: Ap
     assert await notices(app, status="expired") == []
     assert await notices(app, kind="report:missed") == []
     assert not any("⚠️" in t for t in recorder.to("thao"))
+
+
+async def test_the_interval_job_sweeps_every_run_and_plans_every_plan_interval(app: App, clock: Clock) -> None:
+    await add_person(app, "Đỗ Kim Dung", "TH-KD", "dung", roles=[Role.UNIT_HEAD])
+    recorder = Recorder()
+    service = app.reminder_service(recorder)
+    assert service.plan_interval_seconds == 300
+    clock.now = local(2026, 4, 6, 7, 59)
+    await service._job()  # plans: nothing due before 08:00 yet
+    clock.now = local(2026, 4, 6, 8, 2)
+    await service._job()  # 3 minutes later: sweeps only, so the 08:00 reminder is not planned yet
+    assert recorder.to("dung") == []
+    clock.now = local(2026, 4, 6, 8, 4)
+    await service._job()  # 5 minutes after the last planning pass: plans and sends
+    [reminder] = recorder.to("dung")
+    assert "20/04/2026" in reminder
+    clock.now = local(2026, 4, 6, 8, 5)
+    await service._job()
+    assert len(recorder.to("dung")) == 1

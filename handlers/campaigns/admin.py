@@ -10,6 +10,7 @@ from handlers.campaign import Campaign, days_left, format_days, parse_days
 from handlers.context import Context
 from handlers.domain import Role, Round
 from handlers.parsing import ParseError, format_date, parse_date
+from handlers.reminders import retire_stale, round_subject
 from handlers.rounds import default_plan
 from handlers.texts import common as C
 from handlers.texts import reminders as T
@@ -146,6 +147,8 @@ async def move_deadline(ctx: Context, args: str) -> None:
         ctx.say(T.DEADLINE_IN_PAST.format(date=format_date(new)))
         return
     await ctx.store.set_round_deadline(rnd.id, new)
+    # Reminders already queued for the old deadline never go out, whenever the next planning pass runs.
+    await retire_stale(ctx.store, round_subject(rnd.id), new.isoformat())
     ctx.say(T.MOVED.format(round=rnd.name, year=rnd.year, old=format_date(rnd.deadline), new=format_date(new)))
 
 
@@ -168,6 +171,8 @@ async def _set_closed(ctx: Context, args: str, *, closed: bool) -> None:
     if rnd is None:
         return
     await ctx.store.set_round_closed(rnd.id, closed)
+    if closed:
+        await retire_stale(ctx.store, round_subject(rnd.id), None)
     if closed:
         ctx.say(T.CLOSED_ROUND.format(round=rnd.name, year=rnd.year))
     else:
