@@ -22,6 +22,7 @@ from handlers.menu.flow import MenuFlow, RoleEntries
 from handlers.mine.flow import MineFlow
 from handlers.parsing import safe_display
 from handlers.registration.flow import RegistrationFlow
+from handlers.reports.flow import ReportFlow
 from handlers.review.commands import ReviewFlows
 from handlers.store import FileStore, StaleConversation, Store
 from handlers.submission.flow import SubmissionFlow
@@ -39,7 +40,7 @@ UnitOfWork = Callable[[], AbstractAsyncContextManager[Store]]
 CommitHook = Callable[[Store, Result], Awaitable[None]]
 
 MAX_ATTEMPTS = 5
-ROLE_HELP_ROLES = frozenset({Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD})
+ROLE_HELP_ROLES = frozenset({Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD, Role.BODY_HEAD, Role.PROVINCE_OFFICE})
 
 
 def _reply_displayable(reply: Reply) -> Reply:
@@ -85,11 +86,14 @@ class Core:
         }
         self.review = ReviewFlows(self.submission)
         self.flows.update(self.review.flows)
+        self.reports = ReportFlow()
+        self.flows[self.reports.name] = self.reports
         # The order here is the order of the help and of the Telegram menu.
         self.commands = CommandTable(
             [
                 *self._main_commands(),
                 *self.review.commands,
+                *self.reports.commands(),
                 *notice_commands.commands(),
                 *self.suggestions.commands(),
                 *identity.commands(),

@@ -46,6 +46,7 @@ from storage.models import (
     StatusChangeRow,
     UnitRow,
 )
+from storage.reports import ReportQueries
 from storage.review import ReviewQueries
 from storage.rows import initiative_of_row as _initiative
 from storage.suggestion_repository import SqlSuggestionStore
@@ -76,7 +77,15 @@ def _round(row: RoundRow, year: int, body_id: int | None = None) -> Round:
     )
 
 
-class SqlStore(CampaignQueries, LinkCodeQueries, IdentityQueries, ReviewQueries, DuplicateQueries, TransferQueries):
+class SqlStore(
+    CampaignQueries,
+    LinkCodeQueries,
+    IdentityQueries,
+    ReviewQueries,
+    DuplicateQueries,
+    TransferQueries,
+    ReportQueries,
+):
     def __init__(self, session: AsyncSession, body_id: int | None = None) -> None:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"

@@ -101,6 +101,7 @@ class ReviewQueries:
     """Mixed into SqlStore; relies on its session and helpers."""
 
     session: AsyncSession
+    body_id: int | None
 
     if TYPE_CHECKING:  # provided by SqlStore
 
@@ -111,7 +112,11 @@ class ReviewQueries:
         return initiative_of_row(row)
 
     async def _campaign_id(self, year: int) -> int | None:
-        return (await self.session.execute(select(CampaignRow.id).where(CampaignRow.year == year))).scalar_one_or_none()
+        """The campaign of ``year`` of the body in scope (the first body's when none is)."""
+        stmt = select(CampaignRow.id).where(CampaignRow.year == year).order_by(CampaignRow.body_id).limit(1)
+        if self.body_id is not None:
+            stmt = stmt.where(CampaignRow.body_id == self.body_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
 
     # --- rules ------------------------------------------------------------------------------------------
     async def review_rules(self, year: int) -> Rules | None:
