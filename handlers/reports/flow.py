@@ -239,7 +239,12 @@ class ReportFlow:
         person = ctx.person
         assert person is not None
         state = ctx.conversation.state
-        kind, year, body_id = ReportKind(state["kind"]), int(state["year"]), int(state["body"])
+        try:
+            kind, year, body_id = ReportKind(state["kind"]), int(state["year"]), int(state["body"])
+        except (KeyError, TypeError, ValueError):  # a conversation saved by another version: start over
+            ctx.enter(None)
+            ctx.say(T.NOT_FILED)
+            return
         filed = next(iter(r for r in await ctx.store.body_reports(year, body_id) if r.kind == kind), None)
         options = self._options(filed)
         if ctx.command is not None:
