@@ -16,6 +16,7 @@ from handlers.core import Core
 from handlers.domain import Status
 from handlers.duplicates import indexed_text
 from handlers.reminders import Planner, ReminderSource
+from handlers.reports.reminders import ReportReminderSource
 from handlers.review.council_reminders import CouncilScoringReminderSource
 from handlers.review.rules import ReviewConfig
 from handlers.rounds import default_plan
@@ -76,7 +77,11 @@ class App:
         self.core = Core(self.database.unit_of_work, self.files, self.config, clock)
         self.reminders: ReminderService | None = None
         # Reminders owned by other features (council scoring due, ...): add a ReminderSource here.
-        self.reminder_sources: list[ReminderSource] = [SuggestionReminderSource(), CouncilScoringReminderSource()]
+        self.reminder_sources: list[ReminderSource] = [
+            SuggestionReminderSource(),
+            CouncilScoringReminderSource(),
+            ReportReminderSource(),
+        ]
 
     async def prepare(self) -> None:
         """Migrate, load the seed file if any, and make sure this year's campaign exists."""

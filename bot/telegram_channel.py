@@ -48,6 +48,8 @@ CHANNEL = "telegram"
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)
 MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)
+# Documents of these types are sent as photos (Telegram shows them in the chat); anything else as a file.
+PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
 # Deeper JSON than any real update: refused before it reaches the parser.
 MAX_JSON_DEPTH = 64
 
@@ -352,6 +354,9 @@ class TelegramChannel:
             caption = None
         upload = InputFile(document.content, filename=document.file_name)
         upload.mimetype = document.mime_type or upload.mimetype
+        if document.mime_type in PHOTO_TYPES:  # a chart: shown in the chat as a picture, not as a file to open
+            await self.bot.send_photo(chat_id, upload, caption=caption, reply_markup=markup)
+            return
         await self.bot.send_document(chat_id, upload, caption=caption, reply_markup=markup)
 
 

@@ -16,7 +16,7 @@ CommandFn = Callable[[Context, str], Awaitable[None]]
 
 EVERYONE = frozenset({Role.STAFF})
 # The order of the help's sections by role, after the commands everyone may use.
-ROLE_ORDER = (Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD, Role.ADMIN)
+ROLE_ORDER = (Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD, Role.BODY_HEAD, Role.PROVINCE_OFFICE, Role.ADMIN)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from handlers.mine.flow import MineFlow
 from handlers.parsing import safe_display
 from handlers.province.flow import ProvinceFlows
 from handlers.registration.flow import RegistrationFlow
+from handlers.reports.flow import ReportFlow
 from handlers.review.commands import ReviewFlows
 from handlers.store import FileStore, StaleConversation, Store
 from handlers.submission.flow import SubmissionFlow
@@ -42,7 +43,7 @@ UnitOfWork = Callable[[], AbstractAsyncContextManager[Store]]
 CommitHook = Callable[[Store, Result], Awaitable[None]]
 
 MAX_ATTEMPTS = 5
-ROLE_HELP_ROLES = frozenset({Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD})
+ROLE_HELP_ROLES = frozenset({Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD, Role.BODY_HEAD, Role.PROVINCE_OFFICE})
 
 
 def _reply_displayable(reply: Reply) -> Reply:
@@ -92,6 +93,8 @@ class Core:
         self.flows.update(self.province.flows)
         self.acting = ActingFlow()
         self.flows[self.acting.name] = self.acting
+        self.reports = ReportFlow()
+        self.flows[self.reports.name] = self.reports
         # The order here is the order of the help and of the Telegram menu.
         self.commands = CommandTable(
             [
@@ -99,6 +102,7 @@ class Core:
                 *self.acting.commands(),
                 *self.review.commands,
                 *self.province.commands,
+                *self.reports.commands(),
                 *notice_commands.commands(),
                 *self.suggestions.commands(),
                 *identity.commands(),

@@ -22,6 +22,7 @@ from handlers.domain import (
     Unit,
 )
 from handlers.province.store import ProvinceStore
+from handlers.reports.store import ReportStore
 from handlers.review.duplicate_store import DuplicateStore
 from handlers.review.store import ReviewStore
 from handlers.review.transfer_store import TransferStore
@@ -32,7 +33,7 @@ class StaleConversation(Exception):
     """Another writer saved this conversation first; the event is replayed on fresh state."""
 
 
-class Store(CampaignStore, ReviewStore, DuplicateStore, TransferStore, ProvinceStore, Protocol):
+class Store(CampaignStore, ReviewStore, DuplicateStore, TransferStore, ProvinceStore, ReportStore, Protocol):
     # recognising bodies: one unit of work sees one body (``body_id``), or every body when None
     body_id: int | None
 

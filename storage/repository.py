@@ -47,6 +47,7 @@ from storage.models import (
     UnitRow,
 )
 from storage.province import ProvinceQueries
+from storage.reports import ReportQueries
 from storage.review import ReviewQueries
 from storage.rows import initiative_of_row as _initiative
 from storage.suggestion_repository import SqlSuggestionStore
@@ -85,6 +86,7 @@ class SqlStore(
     DuplicateQueries,
     TransferQueries,
     ProvinceQueries,
+    ReportQueries,
 ):
     def __init__(self, session: AsyncSession, body_id: int | None = None) -> None:
         self.session = session

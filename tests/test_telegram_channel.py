@@ -26,6 +26,7 @@ OTHER_USER = 2002
 SECRET = "webhook-secret_123"
 LIMIT = 1000  # max_attachment_bytes for these tests
 REPORT = Document("mau-bao-cao.docx", b"PK\x03\x04 report bytes", "application/vnd.ms-word")
+CHART = Document("bieu-do.png", b"\x89PNG\r\n\x1a\n chart bytes", "image/png")
 SLOW = "cham"  # an update with this text is held before handling until the test releases it
 
 
@@ -56,6 +57,8 @@ class EchoBot:
             return Reply("Chọn một", options=(Option("a", "Phương án A"), Option("b", "Phương án B")))
         if inbound.text == "tep":
             return Reply("Mẫu báo cáo đây", document=REPORT)
+        if inbound.text == "anh":
+            return Reply("Biểu đồ", document=CHART)
         if inbound.text == "dai":
             return Reply("x" * 5000)
         if inbound.choice is not None:
@@ -290,6 +293,13 @@ async def test_reply_with_document_is_sent_as_document(
         "Mẫu báo cáo đây",
     )
     assert sent.mime_type == REPORT.mime_type
+
+
+async def test_a_chart_is_sent_as_a_photo(polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot) -> None:
+    await fake.user_sends_text(USER, "anh")
+
+    [sent] = await fake.wait_for_messages(USER, 1)
+    assert (sent.method, sent.photo_bytes, sent.caption) == ("sendPhoto", CHART.content, "Biểu đồ")
 
 
 async def test_long_text_is_split(polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot) -> None:

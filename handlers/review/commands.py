@@ -190,6 +190,6 @@ class ReviewFlows:
                 args="<số biên nhận>; <bên nhận>; <ngày>; <hợp đồng>",
             ),
             CommandSpec("totrinh", get_m01, D.M01, DOCUMENTS, ("m01",), args="[mã đơn vị] [năm]"),
-            CommandSpec("danhsachnam", get_year_list, D.YEAR_LIST, DOCUMENTS, ("baocao",), args="[năm] [mã đơn vị]"),
+            CommandSpec("danhsachnam", get_year_list, D.YEAR_LIST, DOCUMENTS, args="[năm] [mã đơn vị]"),
             CommandSpec("taidon", get_m02, D.M02, aliases=("m02",), args="<số biên nhận>"),
         ]

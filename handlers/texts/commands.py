@@ -11,6 +11,8 @@ SECTION_TITLES = {
     "secretariat": "THƯỜNG TRỰC HỘI ĐỒNG",
     "council": "THÀNH VIÊN HỘI ĐỒNG",
     "unit_head": "THỦ TRƯỞNG ĐƠN VỊ",
+    "body_head": "NGƯỜI ĐỨNG ĐẦU CƠ QUAN CÔNG NHẬN",
+    "province_office": "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
     "admin": "QUẢN TRỊ",
 }
 LINE = "/{name}{args} — {description}"
@@ -55,6 +57,8 @@ COMPARE = "đối chiếu hai sáng kiến, đánh dấu đoạn trùng"
 DUPLICATES = "các cặp nghi trùng lặp của đợt"
 M01 = "tờ trình M-01 đề nghị công nhận sáng kiến của đơn vị"
 YEAR_LIST = "danh sách sáng kiến được công nhận, được chuyển giao (Excel)"
+BODY_REPORT = "báo cáo năm, giữa năm của cơ quan gửi tỉnh: xem, xác nhận gửi"
+PROVINCE_OVERVIEW = "tổng hợp sáng kiến các cơ quan toàn tỉnh (Excel, biểu đồ)"
 DECISION = "số, ngày quyết định công nhận"
 TRANSFER = "ghi nhận chuyển giao sáng kiến"
 INVITE = "cấp mã mời cho người đã đăng ký sẵn"
