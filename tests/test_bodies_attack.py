@@ -1,0 +1,113 @@
+"""Attacks on the recognising bodies (issue 16) by people of one body against another body's things.
+
+The province of tests/test_bodies.py plus an unclaimed record of the Department of Education (A) who also sits
+on the provincial council: someone of another body must not be able to hand out the way into that record."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from bot.app import App
+from bot.settings import Settings
+from storage.models import PersonRow, RoleGrantRow
+from tests.support import REGISTRATION_SCRIPT, Chat, Clock, play
+from tests.test_bodies import PROVINCE_SEED, chat, person_id
+
+HAI_PHONE = "0912000003"
+
+
+def _seed() -> dict[str, Any]:
+    seed = copy.deepcopy(PROVINCE_SEED)
+    a_people = seed["bodies"][0]["people"]
+    # Seeded, no account yet: A's secretariat and a member of the provincial council.
+    a_people.append(
+        {
+            "name": "Nguyễn Văn Hải",
+            "unit": "VP-SGD",
+            "phone": HAI_PHONE,
+            "roles": ["secretariat"],
+            "roles_in": {"TINH": ["council"]},
+        }
+    )
+    # A staff member of A's school, a member of the provincial council, no account yet.
+    a_people.append(
+        {"name": "Trịnh Văn Khoa", "unit": "THCS-QT", "phone": "0912000004", "roles_in": {"TINH": ["council"]}}
+    )
+    a_people.append({"name": "Đặng Thị Mai", "unit": "THCS-QT", "roles": ["unit_head"], "console_id": "a-head"})
+    return seed
+
+
+@pytest.fixture
+def settings(database_url: tuple[str, dict], tmp_path: Path) -> Settings:
+    seed_file = tmp_path / "seed.yaml"
+    seed_file.write_text(yaml.safe_dump(_seed(), allow_unicode=True), encoding="utf-8")
+    return Settings(
+        _env_file=None,
+        seed_file=seed_file,
+        database_url=database_url[0],
+        file_store_dir=tmp_path / "files",
+        admins="console:900",
+        channels="console",
+    )
+
+
+def _code(c: Chat) -> str:
+    return c.text.split("Mã mời cho ")[1].split(": ", 1)[1].split()[0]
+
+
+async def test_a_record_reaching_into_another_body_is_vouched_for_by_an_admin(app: App, clock: Clock) -> None:
+    """An invitation code (or an approved claim) gives its user the record's roles in every body. The
+    province's secretariat could hand out the way into A's secretary; A's unit head into a member of the
+    provincial council. Only an admin vouches for a record that reaches beyond the issuer's body."""
+    p_sec, a_sec, a_head, admin = chat(app, "p-sec"), chat(app, "a-sec"), chat(app, "a-head"), chat(app, "900")
+    hai, khoa = await person_id(app, "Nguyễn Văn Hải"), await person_id(app, "Trịnh Văn Khoa")
+    refused = "chỉ quản trị viên xác nhận được người này"
+    for typed in (HAI_PHONE, str(hai)):
+        await p_sec.say(f"/moimoi {typed}")
+        assert "Mã mời cho" not in p_sec.text and refused in p_sec.text, p_sec.text
+        await a_sec.say(f"/moimoi {typed}")
+        assert "Mã mời cho" not in a_sec.text and refused in a_sec.text, a_sec.text
+    await a_head.say(f"/moimoi {khoa}")
+    assert "Mã mời cho" not in a_head.text and refused in a_head.text, a_head.text
+    # A record wholly of A is still A's to vouch for.
+    await a_sec.say("/moimoi 0912000099")
+    assert "Mã mời cho Phạm Thị Lan" in a_sec.text, a_sec.text
+
+    # A newcomer types Hải's phone: A's secretariat is told, but may not approve; an admin may.
+    newcomer = chat(app, "intruder")
+    await newcomer.say("/start")
+    await newcomer.say("Nguyễn Văn Hải")
+    await newcomer.say("Văn phòng Sở Giáo dục")
+    for answer in ("Chuyên viên", HAI_PHONE):
+        await newcomer.say(answer)
+    await newcomer.say("1")
+    assert "Đăng ký xong" in newcomer.text, newcomer.text
+    async with app.database.unit_of_work() as store:
+        new_id = (
+            await store.session.execute(
+                select(PersonRow.id).where(PersonRow.full_name == "Nguyễn Văn Hải", PersonRow.id != hai)
+            )
+        ).scalar_one()
+    await p_sec.say(f"/duyetnhan {new_id} {hai}")
+    assert "Đã" not in p_sec.text.split("\n")[0] or refused in p_sec.text, p_sec.text
+    await a_sec.say(f"/duyetnhan {new_id} {hai}")
+    assert refused in a_sec.text, a_sec.text
+    await newcomer.say("/coquan")
+    assert "Thường trực" not in newcomer.text and "UBND tỉnh" not in newcomer.text, newcomer.text
+    await play(admin, REGISTRATION_SCRIPT)
+    await admin.say(f"/moimoi {hai}")
+    assert "Mã mời cho" in admin.text, admin.text
+    code = _code(admin)
+    claimer = chat(app, "hai-own")
+    await claimer.say(f"/start {code}")
+    await claimer.say("/coquan")
+    assert "UBND tỉnh Cao Bằng — thành viên Hội đồng" in "\n".join(claimer.options), claimer.options
+    async with app.database.unit_of_work() as store:
+        grants = (await store.session.execute(select(RoleGrantRow).where(RoleGrantRow.person_id == hai))).scalars()
+        assert {g.role for g in grants} == {"secretariat", "council"}
