@@ -111,3 +111,35 @@ async def test_a_record_reaching_into_another_body_is_vouched_for_by_an_admin(ap
     async with app.database.unit_of_work() as store:
         grants = (await store.session.execute(select(RoleGrantRow).where(RoleGrantRow.person_id == hai))).scalars()
         assert {g.role for g in grants} == {"secretariat", "council"}
+
+
+async def test_a_revoked_role_is_gone_whichever_body_the_admin_acts_in(app: App, clock: Clock) -> None:
+    """Admin holds in every body, so revoking it holds in every body too; revoking a role the person does not
+    hold in this body says so (and where they hold it) instead of «Đã thu hồi»."""
+    admin, b_sec = chat(app, "900"), chat(app, "b-sec")
+    await play(admin, REGISTRATION_SCRIPT)  # a teacher of A's school
+    bich, em = await person_id(app, "Trần Thị Bích"), await person_id(app, "Hoàng Văn Em")
+    await admin.say(f"/capquyen {bich} quantri")
+    assert "Đã cấp vai trò quản trị cho Trần Thị Bích" in admin.text, admin.text
+    await admin.say("/coquan Sở Y tế")
+    assert "làm việc trong Sở Y tế" in admin.text, admin.text
+    await admin.say(f"/thuquyen {bich} quantri")
+    assert "Đã thu hồi vai trò quản trị" in admin.text, admin.text
+    await b_sec.say(f"/capquyen {em} thuky")
+    assert "Anh/Chị không có quyền" in b_sec.text or "không có quyền" in b_sec.text, b_sec.text
+    async with app.database.unit_of_work() as store:
+        roles = (await store.session.execute(select(RoleGrantRow.role).where(RoleGrantRow.person_id == bich))).all()
+    assert [r for (r,) in roles] == ["secretariat"]
+
+    # Em is a council member of B; the admin, back in A, revokes «hoidong»: nothing to revoke there.
+    await admin.say("/coquan Sở Giáo dục")
+    await admin.say(f"/thuquyen {em} hoidong")
+    assert "Đã thu hồi" not in admin.text, admin.text
+    assert "không giữ vai trò thành viên Hội đồng trong Sở Giáo dục và Đào tạo" in admin.text, admin.text
+    assert "Sở Y tế" in admin.text, admin.text
+    async with app.database.unit_of_work() as store:
+        roles = (await store.session.execute(select(RoleGrantRow.role).where(RoleGrantRow.person_id == em))).all()
+    assert [r for (r,) in roles] == ["council"]
+    # The roles issue 16 added can be granted too.
+    await admin.say(f"/capquyen {em} thutruongcoquan")
+    assert "Đã cấp vai trò người đứng đầu cơ quan công nhận cho Hoàng Văn Em" in admin.text, admin.text
