@@ -39,6 +39,16 @@ def _seed() -> dict[str, Any]:
     a_people.append(
         {"name": "Trịnh Văn Khoa", "unit": "THCS-QT", "phone": "0912000004", "roles_in": {"TINH": ["council"]}}
     )
+    # Thường trực Hội đồng of A and of the province, two accounts (chats) linked to one record.
+    a_people.append(
+        {
+            "name": "Lý Văn Sơn",
+            "unit": "VP-SGD",
+            "roles": ["secretariat"],
+            "roles_in": {"TINH": ["secretariat"]},
+            "console_id": "son",
+        }
+    )
     a_people.append({"name": "Đặng Thị Mai", "unit": "THCS-QT", "roles": ["unit_head"], "console_id": "a-head"})
     return seed
 
@@ -143,3 +153,28 @@ async def test_a_revoked_role_is_gone_whichever_body_the_admin_acts_in(app: App,
     # The roles issue 16 added can be granted too.
     await admin.say(f"/capquyen {em} thutruongcoquan")
     assert "Đã cấp vai trò người đứng đầu cơ quan công nhận cho Hoàng Văn Em" in admin.text, admin.text
+
+
+async def second_chat(app: App, name: str, user_id: str) -> Chat:
+    """Another account of the same record (as /lienket makes: Telegram and Zalo of one person)."""
+    record = await person_id(app, name)
+    async with app.database.unit_of_work() as store:
+        identity = await store.identity("console", user_id)
+        await store.link_identity(identity.id, record)
+    return chat(app, user_id)
+
+
+async def test_what_was_begun_in_one_body_is_not_finished_in_another(app: App, clock: Clock) -> None:
+    """Sơn opens A's rubric in one chat, switches to the province in another, then sends the rubric text in the
+    first: it must not become the province's rubric."""
+    son, son_zalo = chat(app, "son"), await second_chat(app, "Lý Văn Sơn", "son-zalo")
+    await son.say("/quydinh 2026")
+    rubric = son.replies[1].text
+    assert "Tiêu chí" in son.text or "tiêu chí" in son.text, son.text
+    await son_zalo.say("/coquan UBND tỉnh")
+    assert "làm việc trong UBND tỉnh Cao Bằng" in son_zalo.text, son_zalo.text
+    await son.say(rubric)
+    assert "Đã lưu tiêu chí" not in son.text, son.text
+    assert "Sở Giáo dục và Đào tạo" in son.text and "UBND tỉnh Cao Bằng" in son.text, son.text
+    await son.say("/quydinh 2026")
+    assert "Phạm vi ảnh hưởng" in son.text, son.text  # the province's own rubric, untouched
