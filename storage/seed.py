@@ -75,6 +75,13 @@ async def apply_seed(store: SqlStore, data: dict[str, Any]) -> dict[str, int]:
     bodies = data.get("bodies") or []
     province = data.get("province")
     if not bodies and not province:
+        # A province's database: which body would these units and roles be in? (The first body is the
+        # province: a department's secretary listed here would become the province's.)
+        if await store.province() is not None or len(await store.bodies()) > 1:
+            raise SeedError(
+                "this database holds several recognising bodies: list units, people and campaigns under "
+                "`bodies:` (or `province:`) with the body's code, not at the top of the file"
+            )
         body_id = await store.default_body_id()
         await _seed_body_content(store, body_id, data, data.get("campaigns") or [], counts)
         return counts

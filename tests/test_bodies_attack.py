@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.settings import Settings
-from storage.models import PersonRow, RoleGrantRow
+from storage.models import PersonRow, RoleGrantRow, UnitRow
+from storage.seed import SeedError
 from tests.support import REGISTRATION_SCRIPT, Chat, Clock, play
 from tests.test_bodies import PROVINCE_SEED, chat, person_id
 
@@ -178,3 +179,35 @@ async def test_what_was_begun_in_one_body_is_not_finished_in_another(app: App, c
     assert "Sở Giáo dục và Đào tạo" in son.text and "UBND tỉnh Cao Bằng" in son.text, son.text
     await son.say("/quydinh 2026")
     assert "Phạm vi ảnh hưởng" in son.text, son.text  # the province's own rubric, untouched
+
+
+async def test_a_single_body_file_is_refused_by_a_province(app: App, clock: Clock, tmp_path: Path) -> None:
+    """A file with units and people at the top names no body; in a province the first body is the province
+    itself, so loading it (SEED_FILE left at a single-body file, say) would make A's secretary the province's
+    and move A's units into the province. It is refused and nothing changes."""
+    single = tmp_path / "single.yaml"
+    single.write_text(
+        yaml.safe_dump(
+            {
+                "units": [{"code": "VP-SGD", "name": "Văn phòng Sở", "sector": "other"}],
+                "people": [{"name": "Lê Thị Hồng", "unit": "VP-SGD", "roles": ["secretariat"]}],
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    async with app.database.unit_of_work() as store:
+        before = (await store.session.execute(select(RoleGrantRow.person_id, RoleGrantRow.body_id))).all()
+    with pytest.raises(SeedError, match="bodies:"):
+        await app.seed(single)
+    async with app.database.unit_of_work() as store:
+        after = (await store.session.execute(select(RoleGrantRow.person_id, RoleGrantRow.body_id))).all()
+        unit = (await store.session.execute(select(UnitRow).where(UnitRow.code == "VP-SGD"))).scalar_one()
+        body = await store.body(unit.body_id or 0)
+    assert sorted(after) == sorted(before)
+    assert body is not None and body.code == "SGD" and unit.name == "Văn phòng Sở Giáo dục và Đào tạo"
+    # Reloading the province file itself changes nothing.
+    await app.seed(app.settings.seed_file)  # type: ignore[arg-type]
+    async with app.database.unit_of_work() as store:
+        again = (await store.session.execute(select(RoleGrantRow.person_id, RoleGrantRow.body_id))).all()
+    assert sorted(again) == sorted(before)
