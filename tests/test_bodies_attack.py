@@ -5,6 +5,7 @@ on the provincial council: someone of another body must not be able to hand out 
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.settings import Settings
-from storage.models import PersonRow, RoleGrantRow, UnitRow
+from storage.models import InitiativeRow, PersonRow, RoleGrantRow, UnitRow
 from storage.seed import SeedError
+from tests import test_province_scope as scope
 from tests.support import REGISTRATION_SCRIPT, Chat, Clock, play
 from tests.test_bodies import PROVINCE_SEED, chat, person_id
 
@@ -211,3 +213,40 @@ async def test_a_single_body_file_is_refused_by_a_province(app: App, clock: Cloc
     async with app.database.unit_of_work() as store:
         again = (await store.session.execute(select(RoleGrantRow.person_id, RoleGrantRow.body_id))).all()
     assert sorted(again) == sorted(before)
+
+
+class TestProposals:
+    """/detinh in the province of tests/test_province_scope.py."""
+
+    @pytest.fixture
+    def settings(self, database_url: tuple[str, dict], tmp_path: Path) -> Settings:
+        seed_file = tmp_path / "seed.yaml"
+        seed_file.write_text(yaml.safe_dump(scope.PROVINCE_SEED, allow_unicode=True), encoding="utf-8")
+        return Settings(
+            _env_file=None,
+            seed_file=seed_file,
+            database_url=database_url[0],
+            file_store_dir=tmp_path / "files",
+            admins="console:900",
+            channels="console",
+        )
+
+    async def test_two_secretaries_confirming_at_once_propose_once(self, app: App, clock: Clock) -> None:
+        good, _, asec = await scope.body_a_recognises(app, clock)
+        receipt = good.receipt_no or ""
+        await asec.say(f"/quyetdinh {good.round_id} 45/QĐ-SGDĐT 20/03/2026")
+        other = await second_chat(app, "Lê Thị Hồng", "asec-zalo")
+        for c in (asec, other):
+            await c.say(f"/detinh {receipt}")
+            assert "Gửi đề nghị cấp tỉnh" in c.options, c.text
+        await asyncio.gather(asec.press("Gửi đề nghị cấp tỉnh"), other.press("Gửi đề nghị cấp tỉnh"))
+        texts = sorted([asec.text, other.text])
+        assert sum("Đã gửi đề nghị công nhận cấp tỉnh" in t for t in texts) == 1, texts
+        assert any("đã được đề nghị" in t or "đã đề nghị" in t for t in texts), texts
+        async with app.database.unit_of_work() as store:
+            province = await store.province()
+            assert province is not None
+            filed = (
+                await store.session.execute(select(InitiativeRow).where(InitiativeRow.body_id == province.id))
+            ).all()
+        assert len(filed) == 1
