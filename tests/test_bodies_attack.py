@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.settings import Settings
-from storage.models import InitiativeRow, PersonRow, RoleGrantRow, UnitRow
+from storage.models import BodyRow, InitiativeRow, PersonRow, RoleGrantRow, UnitRow
 from storage.seed import SeedError
 from tests import test_province_scope as scope
 from tests.support import REGISTRATION_SCRIPT, Chat, Clock, play
@@ -213,6 +213,43 @@ async def test_a_single_body_file_is_refused_by_a_province(app: App, clock: Cloc
     async with app.database.unit_of_work() as store:
         again = (await store.session.execute(select(RoleGrantRow.person_id, RoleGrantRow.body_id))).all()
     assert sorted(again) == sorted(before)
+
+
+async def test_a_unit_moved_to_another_body_takes_its_people_roles(app: App, clock: Clock, tmp_path: Path) -> None:
+    """A reorganisation: A's office moves to B in the seed. Its people's roles in A go with them to B (A's
+    secretary is not left holding A's secretariat); a role in a third body (the provincial council) stays."""
+    seed = _seed()
+    a_body, b_body = seed["bodies"][0], seed["bodies"][1]
+    office = next(u for u in a_body["units"] if u["code"] == "VP-SGD")
+    a_body["units"].remove(office)
+    b_body["units"].append(office)
+    moved = [p for p in a_body["people"] if p["unit"] == "VP-SGD"]
+    a_body["people"] = [p for p in a_body["people"] if p["unit"] != "VP-SGD"]
+    b_body["people"] += moved
+    path = tmp_path / "moved.yaml"
+    path.write_text(yaml.safe_dump(seed, allow_unicode=True), encoding="utf-8")
+    await app.seed(path)
+    await app.seed(path)  # twice: nothing more changes
+
+    async def grants(name: str) -> set[tuple[str, str]]:
+        async with app.database.unit_of_work() as store:
+            rows = await store.session.execute(
+                select(BodyRow.code, RoleGrantRow.role)
+                .join(RoleGrantRow, RoleGrantRow.body_id == BodyRow.id)
+                .join(PersonRow, PersonRow.id == RoleGrantRow.person_id)
+                .where(PersonRow.full_name == name)
+            )
+            return {(code, role) for code, role in rows.all()}
+
+    assert await grants("Lê Thị Hồng") == {("SYT", "secretariat")}
+    assert await grants("Đỗ Minh Châu") == {("SYT", "council"), ("TINH", "council")}
+    assert await grants("Lý Văn Sơn") == {("SYT", "secretariat"), ("TINH", "secretariat")}
+    assert await grants("Đặng Thị Mai") == {("SGD", "unit_head")}  # the school stayed in A
+    a_sec = chat(app, "a-sec")
+    await a_sec.say("/toi")
+    assert "đang làm việc: Sở Y tế" in a_sec.text, a_sec.text
+    await a_sec.say("/coquan")
+    assert "Sở Giáo dục" not in a_sec.text, a_sec.text
 
 
 class TestProposals:
