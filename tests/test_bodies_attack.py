@@ -52,6 +52,8 @@ def _seed() -> dict[str, Any]:
             "console_id": "son",
         }
     )
+    # A staff record of B, seeded, no account yet.
+    seed["bodies"][1]["people"].append({"name": "Phan Văn Tú", "unit": "BV-DK", "phone": "0912000005"})
     a_people.append({"name": "Đặng Thị Mai", "unit": "THCS-QT", "roles": ["unit_head"], "console_id": "a-head"})
     return seed
 
@@ -250,6 +252,33 @@ async def test_a_unit_moved_to_another_body_takes_its_people_roles(app: App, clo
     assert "đang làm việc: Sở Y tế" in a_sec.text, a_sec.text
     await a_sec.say("/coquan")
     assert "Sở Giáo dục" not in a_sec.text, a_sec.text
+
+
+async def test_approving_a_claim_moves_only_a_newcomer_accounts(app: App, clock: Clock) -> None:
+    """/duyetnhan moves the «newcomer's» accounts to a seeded record. B's secretariat named A's secretary as the
+    newcomer: her chat would have become B's staff record, and she would have lost A's secretariat."""
+    a_sec, b_sec = chat(app, "a-sec"), chat(app, "b-sec")
+    hong, tu = await person_id(app, "Lê Thị Hồng"), await person_id(app, "Phan Văn Tú")
+    await b_sec.say(f"/duyetnhan {hong} {tu}")
+    assert "Đã" not in b_sec.text.split("\n")[0], b_sec.text
+    assert "Không có tài khoản mới" in b_sec.text or "không phải" in b_sec.text, b_sec.text
+    await a_sec.say("/toi")
+    assert "Lê Thị Hồng" in a_sec.text and "Thường trực Hội đồng" in a_sec.text, a_sec.text
+    # A real newcomer (registered by typing, no role anywhere) is still approved.
+    newcomer = chat(app, "tu-own")
+    await play(newcomer, [("/start", "Họ và tên"), ("Phan Văn Tú", "đơn vị nào"), ("Bệnh viện", "Chức danh")])
+    await newcomer.say("Bác sĩ")
+    await newcomer.say("0912000005")
+    await newcomer.say("1")
+    assert "Đăng ký xong" in newcomer.text, newcomer.text
+    async with app.database.unit_of_work() as store:
+        new_id = (
+            await store.session.execute(
+                select(PersonRow.id).where(PersonRow.full_name == "Phan Văn Tú", PersonRow.id != tu)
+            )
+        ).scalar_one()
+    await b_sec.say(f"/duyetnhan {new_id} {tu}")
+    assert "Phan Văn Tú" in b_sec.text and "Không có tài khoản mới" not in b_sec.text, b_sec.text
 
 
 class TestProposals:

@@ -204,7 +204,9 @@ async def approve_command(ctx: Context, args: str) -> None:
         return
     newcomer = await ctx.store.person(new_id)
     accounts = await ctx.store.identities_of(new_id) if newcomer else []
-    if newcomer is None or not accounts:
+    # A newcomer holds no role anywhere: anyone else's accounts (another body's secretary, say) are not theirs
+    # to move, and the answer is the same as for a wrong number.
+    if newcomer is None or not accounts or await ctx.store.role_bodies(new_id):
         ctx.say(T.APPROVE_NO_NEW.format(id=new_id))
         return
     target = await _invite_target(ctx, words[1].strip())
