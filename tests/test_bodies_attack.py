@@ -18,7 +18,9 @@ from bot.app import App
 from bot.settings import Settings
 from storage.models import BodyRow, InitiativeRow, PersonRow, RoleGrantRow, UnitRow
 from storage.seed import SeedError
+from tests import test_bodies as bodies
 from tests import test_province_scope as scope
+from tests.reminder_support import Recorder, local, tick_at
 from tests.support import REGISTRATION_SCRIPT, Chat, Clock, play
 from tests.test_bodies import PROVINCE_SEED, chat, person_id
 
@@ -279,6 +281,24 @@ async def test_approving_a_claim_moves_only_a_newcomer_accounts(app: App, clock:
         ).scalar_one()
     await b_sec.say(f"/duyetnhan {new_id} {tu}")
     assert "Phan Văn Tú" in b_sec.text and "Không có tài khoản mới" not in b_sec.text, b_sec.text
+
+
+async def test_a_reminder_says_which_body_to_someone_of_several(app: App, clock: Clock) -> None:
+    """Châu sits on A's council and the province's and acts in the province; A's Monday reminder «Gõ /chamdiem»
+    would show her nothing there: it names A's body and how to switch. Dung (A only) gets the plain one."""
+    await bodies.file_in_a(app)
+    await bodies.accept_and_seat(app)
+    chau = chat(app, "a-c1")
+    await chau.say("/coquan UBND tỉnh")
+    assert "làm việc trong UBND tỉnh Cao Bằng" in chau.text, chau.text
+    recorder = Recorder()
+    service = app.reminder_service(recorder)
+    await tick_at(service, clock, local(2026, 3, 9, 8, 30))
+    await tick_at(service, clock, local(2026, 3, 9, 15))
+    to_chau = [t for t in recorder.to("a-c1") if "chưa chấm" in t]
+    assert to_chau and all("Sở Giáo dục và Đào tạo" in t and "/coquan" in t for t in to_chau), to_chau
+    to_dung = [t for t in recorder.to("a-c2") if "chưa chấm" in t]
+    assert to_dung and not any("/coquan" in t for t in to_dung), to_dung
 
 
 class TestProposals:
