@@ -21,7 +21,7 @@ from storage.seed import SeedError
 from tests import test_bodies as bodies
 from tests import test_province_scope as scope
 from tests.reminder_support import Recorder, local, tick_at
-from tests.support import REGISTRATION_SCRIPT, Chat, Clock, play
+from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT, Chat, Clock, play
 from tests.test_bodies import PROVINCE_SEED, chat, person_id
 
 HAI_PHONE = "0912000003"
@@ -299,6 +299,23 @@ async def test_a_reminder_says_which_body_to_someone_of_several(app: App, clock:
     assert to_chau and all("Sở Giáo dục và Đào tạo" in t and "/coquan" in t for t in to_chau), to_chau
     to_dung = [t for t in recorder.to("a-c2") if "chưa chấm" in t]
     assert to_dung and not any("/coquan" in t for t in to_dung), to_dung
+
+
+async def test_an_initiative_is_filed_in_a_round_of_its_own_body(app: App, clock: Clock) -> None:
+    """Châu acts in the province (its council) and files an initiative of her own: it is A's (her unit's), so
+    it goes into A's round, not the province's, and her receipt names A's round."""
+    chau = chat(app, "a-c1")
+    await chau.say("/coquan UBND tỉnh")
+    await play(chau, WIZARD_SCRIPT)
+    assert "Số biên nhận" in chau.text and "Đợt II năm 2026" in chau.text, chau.text
+    async with app.database.unit_of_work() as store:
+        row = (await store.session.execute(select(InitiativeRow))).scalar_one()
+        rnd = next(r for r in await store.rounds(every_body=True) if r.id == row.round_id)
+        body = await store.body(row.body_id or 0)
+    assert body is not None and body.code == "SGD" and rnd.body_id == row.body_id
+    a_sec = chat(app, "a-sec")
+    await a_sec.say(f"/hoso {row.receipt_no}")
+    assert "Ứng dụng mã QR" in a_sec.text, a_sec.text
 
 
 class TestProposals:
