@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime
 
-from handlers.acting.flow import ActingFlow, settle
+from handlers.acting.flow import ActingFlow, begun_elsewhere, mark_begun, settle
 from handlers.admin import flow as admin
 from handlers.campaigns import notices as notice_commands
 from handlers.commands import CommandSpec, CommandTable
@@ -95,6 +95,11 @@ class Core:
         self.flows[self.acting.name] = self.acting
         self.reports = ReportFlow()
         self.flows[self.reports.name] = self.reports
+        # A person's own things (their registration, drafts, initiatives): the same in whichever body they act.
+        # Every other conversation is work of the body it was begun in (``begun_elsewhere``).
+        self.personal_flows = frozenset(
+            {self.registration.name, self.submission.name, self.mine.name, self.menu.name, *self.suggestions.personal}
+        )
         # The order here is the order of the help and of the Telegram menu.
         self.commands = CommandTable(
             [
@@ -181,7 +186,20 @@ class Core:
         ):
             await store.grant_role(person.id, Role.ADMIN)
             ctx.person = await store.person(person.id)
+        if person is not None and conversation.flow not in self.personal_flows:
+            begun = await begun_elsewhere(store, conversation, person)
+            if begun is not None:
+                ctx.enter(None)
+                here = await store.body(person.body_id) if person.body_id is not None else None
+                ctx.say(A.BEGUN_ELSEWHERE.format(old=begun.name, body=here.name if here else A.NO_BODY))
+                if ctx.command is None:  # the answer was meant for the stopped conversation
+                    return await self._finish(ctx, before)
         await self._route(ctx)
+        return await self._finish(ctx, before)
+
+    async def _finish(self, ctx: Context, before: tuple[int, frozenset[Role]] | None) -> Result:
+        store = ctx.store
+        mark_begun(ctx.conversation, ctx.person)
         if ctx.person is not None and (ctx.person.id, ctx.person.roles) != before:
             ctx.changed_people.add(ctx.person.id)
         for person_id in sorted(ctx.changed_people):

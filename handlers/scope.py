@@ -41,3 +41,12 @@ def belongs(store: Store, person: Person) -> bool:
 async def person(store: Store, person_id: int) -> Person | None:
     found = await store.person(person_id)
     return found if found is not None and belongs(store, found) else None
+
+
+async def wholly_in(store: Store, person: Person) -> bool:
+    """Whether everything ``person`` may do lies in the body in scope: their unit is in it and every role they
+    hold, in any body, is held there. Only then may that body's people vouch for the record (an invitation
+    code, an approved claim): whoever gets the record gets its roles in every body."""
+    if store.body_id is None or person.home_body_id != store.body_id:
+        return False
+    return all(body.id == store.body_id for body, _ in await store.role_bodies(person.id))

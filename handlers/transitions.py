@@ -114,7 +114,7 @@ async def _text(store: Store, initiative: Initiative, reason: str, award: Award 
     status = initiative.status
     reason_text = reason.strip() or T.NO_REASON
     if status == Status.SUBMITTED:
-        rounds = {r.id: r for r in await store.rounds()}
+        rounds = {r.id: r for r in await store.rounds(every_body=True)}  # its body's, whoever moved it
         chosen = rounds.get(initiative.round_id or -1)
         round_name = C.ROUND_OF_YEAR.format(name=chosen.name, year=chosen.year) if chosen else ""
         return T.STATUS_SUBMITTED.format(title=title, receipt=receipt, round=round_name)

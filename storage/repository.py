@@ -389,13 +389,11 @@ class SqlStore(
             .on_conflict_do_nothing()
         )
 
-    async def revoke_role(self, person_id: int, role: Role, body_id: int | None = None) -> None:
-        body = body_id if body_id is not None else await self.default_body_id()
-        await self.session.execute(
-            delete(RoleGrantRow).where(
-                RoleGrantRow.person_id == person_id, RoleGrantRow.role == role.value, RoleGrantRow.body_id == body
-            )
-        )
+    async def revoke_role(self, person_id: int, role: Role, body_id: int | None = None) -> bool:
+        where = [RoleGrantRow.person_id == person_id, RoleGrantRow.role == role.value]
+        if role != Role.ADMIN:  # admin holds in every body, wherever it was granted
+            where.append(RoleGrantRow.body_id == (body_id if body_id is not None else await self.default_body_id()))
+        return bool((await self.session.execute(delete(RoleGrantRow).where(*where))).rowcount)
 
     # --- campaign --------------------------------------------------------------------------------
     async def rounds(self, *, every_body: bool = False) -> Sequence[Round]:

@@ -75,6 +75,13 @@ async def apply_seed(store: SqlStore, data: dict[str, Any]) -> dict[str, int]:
     bodies = data.get("bodies") or []
     province = data.get("province")
     if not bodies and not province:
+        # A province's database: which body would these units and roles be in? (The first body is the
+        # province: a department's secretary listed here would become the province's.)
+        if await store.province() is not None or len(await store.bodies()) > 1:
+            raise SeedError(
+                "this database holds several recognising bodies: list units, people and campaigns under "
+                "`bodies:` (or `province:`) with the body's code, not at the top of the file"
+            )
         body_id = await store.default_body_id()
         await _seed_body_content(store, body_id, data, data.get("campaigns") or [], counts)
         return counts
@@ -122,6 +129,9 @@ async def _seed_body_content(
                 )
             )
         else:
+            if row.body_id is not None and row.body_id != body_id:
+                assert row.id is not None
+                await _move_roles(store, row.id, row.body_id, body_id)
             row.name, row.sector, row.body_id = str(item["name"]).strip(), _sector(item["sector"]).value, body_id
         counts["units"] += 1
     await session.flush()
@@ -135,6 +145,35 @@ async def _seed_body_content(
             counts["rounds"] += await _seed_campaign(store, campaign)
     finally:
         store.scope_to(None)
+
+
+async def _move_roles(store: SqlStore, unit_id: int, old_body: int, new_body: int) -> None:
+    """A unit moved to another body (a reorganisation): the roles its people held in the old body go with them
+    to the new one; nobody keeps a secretariat or a council seat in a body they no longer belong to (a role
+    there on purpose is listed again under ``roles_in``). Their initiatives stay with the body that received
+    them."""
+    session = store.session
+    people = select(PersonRow.id).where(PersonRow.unit_id == unit_id)
+    held = (
+        await session.execute(
+            select(RoleGrantRow.person_id, RoleGrantRow.role).where(
+                RoleGrantRow.person_id.in_(people), RoleGrantRow.body_id == old_body, RoleGrantRow.role != "admin"
+            )
+        )
+    ).all()
+    for person_id, role in held:
+        await store.grant_role(person_id, Role(role), new_body)
+    if held:
+        await session.execute(
+            delete(RoleGrantRow).where(
+                RoleGrantRow.person_id.in_(people), RoleGrantRow.body_id == old_body, RoleGrantRow.role != "admin"
+            )
+        )
+        await session.execute(
+            update(PersonRow)
+            .where(PersonRow.unit_id == unit_id, PersonRow.acting_body_id == old_body)
+            .values(acting_body_id=None)
+        )
 
 
 async def _drop_unused_default_body(store: SqlStore, named: set[str]) -> None:

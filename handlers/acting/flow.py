@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from handlers.commands import CommandSpec
 from handlers.context import Context
-from handlers.domain import Body, Person, Role
+from handlers.domain import Body, Conversation, Person, Role
 from handlers.parsing import match_option
 from handlers.store import Store
 from handlers.texts import acting as T
@@ -16,6 +16,8 @@ from handlers.texts.registration import ROLE_LABELS
 from handlers.types import Option
 
 CLOSE = "__close__"
+# The body a conversation was begun in (kept in its state): a person's other chats may switch body meanwhile.
+BEGUN_IN = "_body"
 
 
 def roles_text(roles: frozenset[Role]) -> str:
@@ -56,6 +58,22 @@ async def settle(store: Store, person: Person) -> tuple[Person, Body | None]:
     await store.set_acting_body(person.id, None)
     store.scope_to(person.home_body_id)
     return (await store.person(person.id)) or person, left
+
+
+def mark_begun(conversation: Conversation, person: Person | None) -> None:
+    """Remember the body a conversation (a half-done form, a pending confirmation) was begun in."""
+    if person is not None and conversation.flow is not None:
+        conversation.state.setdefault(BEGUN_IN, person.body_id)
+
+
+async def begun_elsewhere(store: Store, conversation: Conversation, person: Person) -> Body | None:
+    """The body this conversation was begun in, when the person acts in another one now (switched with
+    /coquan in another chat, or fallen back): its state names that body's dossiers, rounds and rubric, and
+    must not be finished in this one. None when it may go on."""
+    begun = conversation.state.get(BEGUN_IN)
+    if conversation.flow is None or begun is None or begun == person.body_id:
+        return None
+    return await store.body(int(begun)) or Body(id=int(begun), code="", name=T.NO_BODY)
 
 
 class ActingFlow:

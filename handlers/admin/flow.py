@@ -23,6 +23,11 @@ ROLE_WORDS: dict[str, Role] = {
     "council": Role.COUNCIL,
     "quantri": Role.ADMIN,
     "admin": Role.ADMIN,
+    "thutruongcoquan": Role.BODY_HEAD,
+    "dungdau": Role.BODY_HEAD,
+    "body_head": Role.BODY_HEAD,
+    "sokhcn": Role.PROVINCE_OFFICE,
+    "province_office": Role.PROVINCE_OFFICE,
 }
 
 
@@ -53,10 +58,13 @@ async def change_role(ctx: Context, args: str, *, grant: bool) -> None:
         ctx.say(T.GRANTED.format(role=label, name=target.full_name, id=target.id, body=where))
         for identity in await ctx.store.identities_of(target.id):
             ctx.notify(identity.channel, identity.external_id, T.GRANTED_NOTICE.format(role=label, body=where))
-    else:
-        await ctx.store.revoke_role(target.id, role)
+    elif await ctx.store.revoke_role(target.id, role):
         ctx.changed_people.add(target.id)
         ctx.say(T.REVOKED.format(role=label, name=target.full_name, id=target.id, body=where))
+    else:
+        elsewhere = [body.name for body, roles in await ctx.store.role_bodies(target.id) if role in roles]
+        text = T.NOT_HELD.format(role=label, name=target.full_name, id=target.id, body=where)
+        ctx.say(text + (" " + T.HELD_IN.format(bodies=", ".join(elsewhere)) if elsewhere else ""))
 
 
 async def grant_command(ctx: Context, args: str) -> None:

@@ -23,7 +23,7 @@ from handlers.domain import Person, Role
 from handlers.linking.attempts import record_failure, too_many_failures
 from handlers.linking.flow import code_hash
 from handlers.parsing import ParseError, parse_id, parse_phone
-from handlers.scope import belongs
+from handlers.scope import belongs, wholly_in
 from handlers.texts import commands as D
 from handlers.texts import common as C
 from handlers.texts import identity as T
@@ -107,16 +107,20 @@ async def claim_invitation(ctx: Context, code: str) -> None:
     await _claim(ctx, person_id)
 
 
-def _may_invite(issuer: Person, target: Person) -> bool:
+async def _refusal(ctx: Context, issuer: Person, target: Person) -> str | None:
+    """Why ``issuer`` may not hand out the way into ``target``'s record (and so its roles), or None. A record
+    that reaches beyond the issuer's body (a unit or a role in another body) is for an admin to vouch for."""
     if issuer.has(Role.ADMIN):
-        return True
+        return None
     if Role.ADMIN in target.roles:
-        return False
+        return T.INVITE_NOT_ALLOWED.format(name=target.full_name)
+    if not await wholly_in(ctx.store, target):
+        return T.INVITE_OTHER_BODY.format(name=target.full_name)
     if issuer.has(Role.SECRETARIAT):
-        return True
-    if issuer.has(Role.UNIT_HEAD):
-        return issuer.unit_id == target.unit_id and target.roles <= {Role.STAFF, Role.UNIT_HEAD}
-    return False
+        return None
+    if issuer.has(Role.UNIT_HEAD) and issuer.unit_id == target.unit_id and target.roles <= {Role.STAFF, Role.UNIT_HEAD}:
+        return None
+    return T.INVITE_NOT_ALLOWED.format(name=target.full_name)
 
 
 async def _invite_target(ctx: Context, args: str) -> Person | None:
@@ -148,8 +152,8 @@ async def invite_command(ctx: Context, args: str) -> None:
     if await ctx.store.is_claimed(target.id):
         ctx.say(T.INVITE_ALREADY_LINKED.format(name=target.full_name))
         return
-    if not _may_invite(issuer, target):
-        ctx.say(T.INVITE_NOT_ALLOWED.format(name=target.full_name))
+    if (refusal := await _refusal(ctx, issuer, target)) is not None:
+        ctx.say(refusal)
         return
     code = _new_code()
     await ctx.store.create_link_code(code_hash(code), target.id, ctx.now + timedelta(days=INVITE_DAYS))
@@ -200,7 +204,9 @@ async def approve_command(ctx: Context, args: str) -> None:
         return
     newcomer = await ctx.store.person(new_id)
     accounts = await ctx.store.identities_of(new_id) if newcomer else []
-    if newcomer is None or not accounts:
+    # A newcomer holds no role anywhere: anyone else's accounts (another body's secretary, say) are not theirs
+    # to move, and the answer is the same as for a wrong number.
+    if newcomer is None or not accounts or await ctx.store.role_bodies(new_id):
         ctx.say(T.APPROVE_NO_NEW.format(id=new_id))
         return
     target = await _invite_target(ctx, words[1].strip())
@@ -213,8 +219,8 @@ async def approve_command(ctx: Context, args: str) -> None:
     if await ctx.store.is_claimed(target.id):
         ctx.say(T.INVITE_ALREADY_LINKED.format(name=target.full_name))
         return
-    if not _may_invite(issuer, target):
-        ctx.say(T.INVITE_NOT_ALLOWED.format(name=target.full_name))
+    if (refusal := await _refusal(ctx, issuer, target)) is not None:
+        ctx.say(refusal)
         return
     if await ctx.store.initiatives_of(newcomer.id):
         ctx.say(T.CLAIM_HAS_OWN_DATA)

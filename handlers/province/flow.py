@@ -226,6 +226,10 @@ class ProposeFlow:
         if ready is None:
             return
         dossier = await propose(ctx, ready)
+        if dossier is None:
+            existing = (await ctx.store.proposals([initiative.id])).get(initiative.id)
+            ctx.say(_already(ctx, existing, initiative.receipt_no) if existing else T.CANCELLED)
+            return
         ctx.say(
             T.DONE.format(
                 receipt=initiative.receipt_no,
@@ -236,16 +240,17 @@ class ProposeFlow:
         )
 
 
-async def propose(ctx: Context, ready: _Ready) -> Initiative:
-    """Record the proposal, then file the dossier with the province (see the module docstring)."""
+async def propose(ctx: Context, ready: _Ready) -> Initiative | None:
+    """Record the proposal, then file the dossier with the province (see the module docstring); None when the
+    initiative was proposed meanwhile (nothing is filed)."""
     assert ctx.person is not None
     store, origin = ctx.store, ready.initiative
     decision = ready.decision
     claimed = await store.claim_proposal(
         Proposal(origin.id, ready.body.id, ctx.now, decision=decision, proposed_by=ctx.person.id)
     )
-    if not claimed:  # pragma: no cover - _check saw no proposal in this same transaction
-        raise RuntimeError(f"initiative {origin.id} proposed twice")
+    if not claimed:  # another secretary's confirmation committed since _check read (it waited on this row)
+        return None
     data: dict[str, Any] = {k: v for k, v in origin.data.items() if k != NOTE_FIELD}
     data[ORIGIN_KEY] = {
         "initiative_id": origin.id,

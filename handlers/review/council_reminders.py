@@ -38,12 +38,17 @@ class CouncilScoringReminderSource:
                 for a in await store.assignments(initiative_ids=accepted)
                 if (a.initiative_id, a.person_id) not in scored
             )
+            body = await store.body(rnd.body_id) if rnd.body_id is not None else None
             for person_id, count in sorted(pending.items()):
+                text = T.COUNCIL_SCORING_DUE.format(n=count, round=rnd.name, year=rnd.year)
+                if body is not None and len(await store.role_bodies(person_id)) > 1:
+                    # A member of several bodies' councils: /chamdiem shows the body they act in at the time.
+                    text = T.COUNCIL_SCORING_DUE_IN.format(n=count, round=rnd.name, year=rnd.year, body=body.name)
                 notices.append(
                     NoticeSpec(
                         key=f"{KIND}:{rnd.id}:{person_id}:{local.date().isoformat()}",
                         kind=KIND,
-                        text=T.COUNCIL_SCORING_DUE.format(n=count, round=rnd.name, year=rnd.year),
+                        text=text,
                         due_at=due_at,
                         person_id=person_id,
                         expires_at=expires_at,

@@ -415,11 +415,7 @@ class SubmissionFlow(FormFlow):
         unit = await ctx.store.unit(person.unit_id) if person.unit_id else None
         sector = unit.sector if unit else Sector.OTHER
         dossier = initiative.origin_id is not None  # a provincial dossier sent back for amendment: the province's
-        if dossier:
-            rounds = [r for r in await ctx.store.rounds(every_body=True) if r.body_id == initiative.body_id]
-        else:
-            await ensure_default_campaign(ctx, ctx.today.year)
-            rounds = list(await ctx.store.rounds())
+        rounds = await self._rounds(ctx, initiative, None if dossier else ctx.today.year)
         chosen, late_from = pick_round(rounds, sector, ctx.today)
         if late_from is not None and ctx.config.late_policy == LatePolicy.REFUSE:
             ctx.say(
@@ -429,8 +425,7 @@ class SubmissionFlow(FormFlow):
             )
             return True
         if chosen is None and late_from is not None and not dossier:
-            await ensure_default_campaign(ctx, ctx.today.year + 1)
-            chosen, _ = pick_round(list(await ctx.store.rounds()), sector, ctx.today)
+            chosen, _ = pick_round(await self._rounds(ctx, initiative, ctx.today.year + 1), sector, ctx.today)
         if chosen is None:
             ctx.say(T.NO_ROUND)
             return True
@@ -449,6 +444,20 @@ class SubmissionFlow(FormFlow):
         )
         ctx.say(self._receipt_text(ctx, submitted, chosen, late_from))
         return True
+
+    @staticmethod
+    async def _rounds(ctx: Context, initiative: Initiative, campaign_year: int | None) -> list[Round]:
+        """The rounds of the body the initiative is filed with (its author's unit's, or the province's for a
+        dossier), whichever body the author acts in now; ``campaign_year``'s default campaign made there first."""
+        scope = ctx.store.body_id
+        body = initiative.body_id if initiative.body_id is not None else scope
+        if campaign_year is not None:
+            ctx.store.scope_to(body)
+            try:
+                await ensure_default_campaign(ctx, campaign_year)
+            finally:
+                ctx.store.scope_to(scope)
+        return [r for r in await ctx.store.rounds(every_body=True) if r.body_id == body]
 
     def _receipt_text(self, ctx: Context, initiative: Initiative, chosen: Round, late_from: Round | None) -> str:
         text = T.SUBMITTED.format(

@@ -397,6 +397,11 @@ class Suggestions:
     def flows(self) -> dict[str, Any]:
         return {flow.name: flow for flow in (self.send, self.mine, self.desk, self.bank)}
 
+    @property
+    def personal(self) -> tuple[str, ...]:
+        """The sender's own suggestions: the same whichever body they act in (the desk is the body's)."""
+        return (self.mine.name,)
+
     def commands(self) -> list[CommandSpec]:
         return [
             CommandSpec("hienke", self.suggest, D.SUGGEST, aliases=("gopy", "suggest")),

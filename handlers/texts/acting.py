@@ -21,6 +21,10 @@ CLOSED = "Đã đóng danh sách cơ quan. Anh/Chị vẫn làm việc trong {bo
 HELP = "Chọn một cơ quan bằng số thứ tự; gõ /huy để giữ nguyên cơ quan đang làm việc."
 CLOSE = "Giữ nguyên, đóng danh sách"
 FELL_BACK = "Anh/Chị không còn vai trò nào trong {old}, nên từ bây giờ làm việc trong cơ quan của đơn vị mình: {body}."
+BEGUN_ELSEWHERE = (
+    "Việc Anh/Chị đang làm dở là của {old}, còn bây giờ Anh/Chị làm việc trong {body}, nên việc đó đã dừng lại "
+    "và không áp dụng sang {body}. Muốn làm tiếp cho {old}, gõ /coquan để chuyển lại rồi làm lại từ đầu."
+)
 # /toi
 PROFILE_OTHERS = "\n(Anh/Chị còn có vai trò ở cơ quan khác: gõ /coquan để đổi cơ quan làm việc.)"
 NO_BODY = "chưa xác định"

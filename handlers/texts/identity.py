@@ -37,6 +37,10 @@ INVITE_USAGE = (
 INVITE_NO_PERSON = "Không tìm thấy hồ sơ đăng ký sẵn nào chưa có tài khoản với «{target}»."
 INVITE_ALREADY_LINKED = "Hồ sơ {name} đã có tài khoản liên kết; không cần mã mời."
 INVITE_NOT_ALLOWED = "Anh/Chị không có quyền cấp mã mời cho hồ sơ {name}."
+INVITE_OTHER_BODY = (
+    "Hồ sơ {name} có vai trò hoặc đơn vị ở cơ quan công nhận khác, nên chỉ quản trị viên xác nhận được người này "
+    "(cấp mã mời hoặc duyệt nhận). Người đó cũng có thể tự chia sẻ số điện thoại của mình trên Telegram."
+)
 INVITE_ISSUED = (
     "Mã mời cho {name}: {code}\n"
     "Dùng một lần, hết hạn sau {days} ngày. Vui lòng chuyển mã trực tiếp cho đúng người đó.\n"

@@ -340,3 +340,7 @@ COUNCIL_SCORING_DUE = (
     "Nhắc việc: Anh/Chị còn {n} sáng kiến của {round} năm {year} được phân công nhưng chưa chấm điểm. "
     "Gõ /chamdiem để chấm."
 )
+COUNCIL_SCORING_DUE_IN = (
+    "Nhắc việc: Anh/Chị còn {n} sáng kiến của {round} năm {year} ({body}) được phân công nhưng chưa chấm điểm. "
+    "Gõ /chamdiem để chấm; nếu Anh/Chị đang làm việc ở cơ quan khác, gõ /coquan để chuyển sang {body} trước."
+)
