@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.settings import Settings
-from storage.models import BodyRow, InitiativeRow, PersonRow, RoleGrantRow, UnitRow
+from storage.models import BodyRow, InitiativeRow, PersonRow, RoleGrantRow, SuggestionRow, UnitRow
 from storage.seed import SeedError
 from tests import test_bodies as bodies
 from tests import test_province_scope as scope
@@ -353,3 +353,27 @@ class TestProposals:
                 await store.session.execute(select(InitiativeRow).where(InitiativeRow.body_id == province.id))
             ).all()
         assert len(filed) == 1
+
+
+async def test_a_suggestion_goes_to_the_desk_of_the_senders_own_body(app: App, clock: Clock) -> None:
+    """Châu (a teacher of A) acts in the province's council and sends a hiến kế: it is hers, like her
+    initiatives, so A's desk gets it and A's Thường trực Hội đồng is told; the province's desk sees nothing."""
+    chau = chat(app, "a-c1")
+    await chau.say("/coquan UBND tỉnh")
+    await chau.say("/hienke")
+    if "Gửi hiến kế mới" in chau.options:
+        await chau.press("Gửi hiến kế mới")
+    await chau.press("Chuyển đổi số")
+    await chau.say("Nên có một cổng tra cứu kết quả thi chung cho mọi trường trong tỉnh.")
+    await chau.press("Xong")
+    await chau.press("Gửi kèm họ tên")
+    await chau.press("Đồng ý công khai")
+    await chau.press("Gửi hiến kế")
+    assert "Mã theo dõi: HK-2026-" in chau.text, chau.text
+    async with app.database.unit_of_work() as store:
+        suggestion = (await store.session.execute(select(SuggestionRow))).scalar_one()
+        a_body = await store.body_by_code("SGD")
+    assert a_body is not None and suggestion.body_id == a_body.id
+    a_sec = chat(app, "a-sec")
+    await a_sec.say("/xulyhienke")
+    assert suggestion.code in bodies.shown(a_sec)

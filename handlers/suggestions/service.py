@@ -182,9 +182,16 @@ async def create_suggestion(
     )
     sealed = sealer_for(config).seal_sender(code, person.id, identity_id) if anonymous else None
     event = SuggestionEvent("created", created, by_person_id=None if anonymous else person.id)
-    suggestion = await store.suggestions.create(new, sealed, event)
-    text = T.N_NEW.format(code=code, topic=topic, headline=suggestion.headline, due=format_date(suggestion.due_on))
-    await notify_people(store, await secretariat(store), f"hk:{suggestion.id}:new", text, _told_at(anonymous, now))
+    # A suggestion goes to the desk of the sender's own body (their unit's), as their initiatives do, even
+    # when they act in another body's council.
+    acting = store.body_id
+    store.scope_to(person.home_body_id or acting)
+    try:
+        suggestion = await store.suggestions.create(new, sealed, event)
+        text = T.N_NEW.format(code=code, topic=topic, headline=suggestion.headline, due=format_date(suggestion.due_on))
+        await notify_people(store, await secretariat(store), f"hk:{suggestion.id}:new", text, _told_at(anonymous, now))
+    finally:
+        store.scope_to(acting)
     return suggestion
 
 
