@@ -199,7 +199,8 @@ class Core:
 
     async def _finish(self, ctx: Context, before: tuple[int, frozenset[Role]] | None) -> Result:
         store = ctx.store
-        mark_begun(ctx.conversation, ctx.person)
+        if ctx.conversation.flow not in self.personal_flows:  # a person's own things belong to no body
+            mark_begun(ctx.conversation, ctx.person)
         if ctx.person is not None and (ctx.person.id, ctx.person.roles) != before:
             ctx.changed_people.add(ctx.person.id)
         for person_id in sorted(ctx.changed_people):
