@@ -389,9 +389,20 @@ async def reports(app: App, body_id: int) -> None:
     except ImportError as error:
         print(f"build_overview / build_year_report: skipped (handlers.reports not importable here: {error})")
         return
+    from handlers.reports.documents import overview_chart, overview_document, year_report_document
+
+    async def whole_overview(store: Any) -> Any:  # what /tonghop sends: the figures, the workbook, the chart
+        overview = await build_overview(store, YEAR)
+        return overview_document(overview, date(YEAR, 12, 31), UTC), overview_chart(overview)
+
+    async def whole_year_report(store: Any) -> Any:  # what /baocao sends: the figures and the workbook
+        return year_report_document(await build_year_report(store, body_id, YEAR), date(YEAR, 12, 31))
+
     for label, call in (
         ("build_overview (every body)", lambda store: build_overview(store, YEAR)),
+        ("  + workbook and chart (/tonghop)", whole_overview),
         (f"build_year_report (body {body_id})", lambda store: build_year_report(store, body_id, YEAR)),
+        ("  + workbook (/baocao)", whole_year_report),
     ):
         times = []
         for _ in range(3):
