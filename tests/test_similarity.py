@@ -246,8 +246,8 @@ async def test_in_memory_index_one_by_one_matches_bulk_build() -> None:
 
 
 @pytest.fixture
-async def engine(database_url: tuple[str, dict[str, Any]]) -> AsyncIterator[AsyncEngine]:
-    url, kwargs = database_url
+async def engine(empty_database_url: tuple[str, dict[str, Any]]) -> AsyncIterator[AsyncEngine]:
+    url, kwargs = empty_database_url
     engine = create_engine(url, **kwargs)
     async with engine.begin() as conn:
         await create_similarity_tables(conn)
