@@ -133,9 +133,15 @@ async def _pg_test_database(template: str | None) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-def settings(database_url: tuple[str, dict], tmp_path: Path) -> Settings:
+def seed_data() -> dict[str, Any]:
+    """What the seed file of a test's app holds; a test module overrides it (with a province, for instance)."""
+    return SEED
+
+
+@pytest.fixture
+def settings(database_url: tuple[str, dict], tmp_path: Path, seed_data: dict[str, Any]) -> Settings:
     seed_file = tmp_path / "seed.yaml"
-    seed_file.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
+    seed_file.write_text(yaml.safe_dump(seed_data, allow_unicode=True), encoding="utf-8")
     return Settings(
         _env_file=None,
         seed_file=seed_file,

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from alembic import command
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, select, text
@@ -89,17 +88,8 @@ TITLE = "Ứng dụng mã QR tra cứu tiến độ hồ sơ"
 
 
 @pytest.fixture
-def settings(database_url: tuple[str, dict], tmp_path: Path) -> Settings:
-    seed_file = tmp_path / "seed.yaml"
-    seed_file.write_text(yaml.safe_dump(PROVINCE_SEED, allow_unicode=True), encoding="utf-8")
-    return Settings(
-        _env_file=None,
-        seed_file=seed_file,
-        database_url=database_url[0],
-        file_store_dir=tmp_path / "files",
-        admins="console:900",
-        channels="console",
-    )
+def seed_data() -> dict[str, Any]:
+    return PROVINCE_SEED
 
 
 def shown(c: Chat) -> str:

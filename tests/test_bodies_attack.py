@@ -15,7 +15,6 @@ import yaml
 from sqlalchemy import select
 
 from bot.app import App
-from bot.settings import Settings
 from storage.models import BodyRow, InitiativeRow, PersonRow, RoleGrantRow, SuggestionRow, UnitRow
 from storage.seed import SeedError
 from tests import test_bodies as bodies
@@ -61,17 +60,8 @@ def _seed() -> dict[str, Any]:
 
 
 @pytest.fixture
-def settings(database_url: tuple[str, dict], tmp_path: Path) -> Settings:
-    seed_file = tmp_path / "seed.yaml"
-    seed_file.write_text(yaml.safe_dump(_seed(), allow_unicode=True), encoding="utf-8")
-    return Settings(
-        _env_file=None,
-        seed_file=seed_file,
-        database_url=database_url[0],
-        file_store_dir=tmp_path / "files",
-        admins="console:900",
-        channels="console",
-    )
+def seed_data() -> dict[str, Any]:
+    return _seed()
 
 
 def _code(c: Chat) -> str:
@@ -322,17 +312,8 @@ class TestProposals:
     """/detinh in the province of tests/test_province_scope.py."""
 
     @pytest.fixture
-    def settings(self, database_url: tuple[str, dict], tmp_path: Path) -> Settings:
-        seed_file = tmp_path / "seed.yaml"
-        seed_file.write_text(yaml.safe_dump(scope.PROVINCE_SEED, allow_unicode=True), encoding="utf-8")
-        return Settings(
-            _env_file=None,
-            seed_file=seed_file,
-            database_url=database_url[0],
-            file_store_dir=tmp_path / "files",
-            admins="console:900",
-            channels="console",
-        )
+    def seed_data(self) -> dict[str, Any]:
+        return scope.PROVINCE_SEED
 
     async def test_two_secretaries_confirming_at_once_propose_once(self, app: App, clock: Clock) -> None:
         good, _, asec = await scope.body_a_recognises(app, clock)

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from bot.app import App
 from bot.public_html import Site, render_detail, render_list
 from bot.public_listing import Query, listing
-from bot.settings import Settings
 from handlers.domain import ORIGIN_KEY, Initiative, Person, Status, receipt_number
 from handlers.province.rubric import PROVINCIAL_RULES
 from handlers.review.public import public_records
@@ -112,18 +109,6 @@ def seed_data() -> dict[str, Any]:
     return PROVINCE_SEED
 
 
-@pytest.fixture
-def settings(database_url: tuple[str, dict], tmp_path: Path, seed_data: dict[str, Any]) -> Settings:
-    seed_file = tmp_path / "seed.yaml"
-    seed_file.write_text(yaml.safe_dump(seed_data, allow_unicode=True), encoding="utf-8")
-    return Settings(
-        _env_file=None,
-        seed_file=seed_file,
-        database_url=database_url[0],
-        file_store_dir=tmp_path / "files",
-        admins="console:900",
-        channels="console",
-    )
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------

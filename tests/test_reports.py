@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import io
 import struct
-from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.app import App
-from bot.settings import Settings
 from handlers.domain import Initiative, Person, Sector, Status, receipt_number
 from handlers.reports import build_overview, build_year_report
 from handlers.rounds import pick_round
@@ -74,25 +70,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-def settings(database_url: tuple[str, dict], tmp_path: Path) -> Settings:
-    seed_file = tmp_path / "province.yaml"
-    seed_file.write_text(yaml.safe_dump(PROVINCE_SEED, allow_unicode=True), encoding="utf-8")
-    return Settings(
-        _env_file=None,
-        seed_file=seed_file,
-        database_url=database_url[0],
-        file_store_dir=tmp_path / "files",
-        admins="console:900",
-        channels="console",
-    )
+def seed_data() -> dict[str, Any]:
+    return PROVINCE_SEED
 
 
-@pytest.fixture
-async def app(settings: Settings, database_url: tuple[str, dict], clock: Clock) -> AsyncIterator[App]:
-    application = App(settings, clock=clock, engine_kwargs=database_url[1])
-    await application.prepare()
-    yield application
-    await application.close()
 
 
 async def body_id(app: App, code: str) -> int:
