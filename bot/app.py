@@ -84,7 +84,7 @@ class App:
         ]
 
     async def prepare(self) -> None:
-        """Migrate, load the seed file if any, and make sure this year's campaign exists."""
+        """Migrate, load the seed file if any, and make sure each body has this year's campaign."""
         await self.database.migrate()
         if self.settings.seed_file is not None:
             await self.seed(self.settings.seed_file)
@@ -93,7 +93,11 @@ class App:
             await self.seed(EXAMPLE_SEED)
         year = self.clock().astimezone(self.config.timezone).year
         async with self.database.unit_of_work() as store:
-            await store.ensure_campaign(year, default_plan(self.config, year))
+            # Every recognising body runs its own campaign; the province's rounds are its own to set.
+            for body in await store.bodies():
+                if not body.provincial:
+                    store.scope_to(body.id)
+                    await store.ensure_campaign(year, default_plan(self.config, year))
 
     async def _has_units(self) -> bool:
         async with self.database.unit_of_work() as store:

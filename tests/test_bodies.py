@@ -474,3 +474,14 @@ async def test_an_old_single_body_database_becomes_one_body(tmp_path: Path) -> N
     finally:
         await app.close()
     await asyncio.sleep(0)
+
+
+async def test_every_body_but_the_province_gets_this_years_campaign(app: App) -> None:
+    async with app.database.unit_of_work() as store:
+        bodies = await store.bodies()
+        years: dict[str, set[int]] = {}
+        for body in bodies:
+            store.scope_to(body.id)
+            years[body.code] = {c.year for c in await store.campaigns()}
+    assert all(2026 in found for code, found in years.items() if code != "TINH"), years
+    assert 2026 not in years["TINH"], years
