@@ -167,6 +167,21 @@ def overview_document(overview: Overview, today: date, tz: tzinfo) -> Document:
     grades = overview.grades
     fields = overview.fields()
     recognised_fields = overview.fields(recognised=True)
+
+    def breakdown(
+        name: str, title: str, labels: list[str], keys: Sequence[str], counts: Callable[[BodyTally], Mapping[str, int]]
+    ) -> sheets.Sheet:
+        """One row per body and one column per class or field."""
+        return sheets.Sheet(
+            name=name,
+            title=title.format(year=year),
+            headers=(T.H_NO, T.H_CODE, T.H_BODY, *labels, T.TOTAL),
+            rows=_breakdown(overview, keys, counts),
+            widths=(5, 10, 34, *[12] * len(keys), 10),
+            notes=notes,
+            centred=(0, 1, *range(3, 4 + len(keys))),
+        )
+
     book = sheets.workbook(
         [
             sheets.Sheet(
@@ -192,32 +207,14 @@ def overview_document(overview: Overview, today: date, tz: tzinfo) -> Document:
                 notes=notes,
                 centred=(0, 1, *range(3, 13)),
             ),
-            sheets.Sheet(
-                name=T.SHEET_GRADES,
-                title=T.GRADES_TITLE.format(year=year),
-                headers=(T.H_NO, T.H_CODE, T.H_BODY, *[grade_text(g) for g in grades], T.TOTAL),
-                rows=_breakdown(overview, grades, lambda t: t.by_grade),
-                widths=(5, 10, 34, *[12] * len(grades), 10),
-                notes=notes,
-                centred=(0, 1, *range(3, 4 + len(grades))),
-            ),
-            sheets.Sheet(
-                name=T.SHEET_FIELDS,
-                title=T.FIELDS_TITLE.format(year=year),
-                headers=(T.H_NO, T.H_CODE, T.H_BODY, *[field_text(f) for f in fields], T.TOTAL),
-                rows=_breakdown(overview, fields, lambda t: t.by_field),
-                widths=(5, 10, 34, *[12] * len(fields), 10),
-                notes=notes,
-                centred=(0, 1, *range(3, 4 + len(fields))),
-            ),
-            sheets.Sheet(
-                name=T.SHEET_FIELDS_RECOGNISED,
-                title=T.FIELDS_RECOGNISED_TITLE.format(year=year),
-                headers=(T.H_NO, T.H_CODE, T.H_BODY, *[field_text(f) for f in recognised_fields], T.TOTAL),
-                rows=_breakdown(overview, recognised_fields, lambda t: t.recognised_by_field),
-                widths=(5, 10, 34, *[12] * len(recognised_fields), 10),
-                notes=notes,
-                centred=(0, 1, *range(3, 4 + len(recognised_fields))),
+            breakdown(T.SHEET_GRADES, T.GRADES_TITLE, [grade_text(g) for g in grades], grades, lambda t: t.by_grade),
+            breakdown(T.SHEET_FIELDS, T.FIELDS_TITLE, [field_text(f) for f in fields], fields, lambda t: t.by_field),
+            breakdown(
+                T.SHEET_FIELDS_RECOGNISED,
+                T.FIELDS_RECOGNISED_TITLE,
+                [field_text(f) for f in recognised_fields],
+                recognised_fields,
+                lambda t: t.recognised_by_field,
             ),
         ]
     )
