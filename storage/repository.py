@@ -53,6 +53,9 @@ from storage.rows import initiative_of_row as _initiative
 from storage.suggestion_repository import SqlSuggestionStore
 from storage.transfers import TransferQueries
 
+# The body migration 0013 made of a database from before bodies existed (and a fresh one starts with).
+PLACEHOLDER_BODY = ("CQ", "Cơ quan công nhận sáng kiến")
+
 
 def _unit(row: UnitRow) -> Unit:
     assert row.id is not None
@@ -153,7 +156,7 @@ class SqlStore(
             return self.body_id
         first = (await self.session.execute(select(func.min(BodyRow.id)))).scalar_one_or_none()
         if first is None:
-            return (await self.upsert_body("CQ", "Cơ quan công nhận sáng kiến", BodyLevel.BASE, None)).id
+            return (await self.upsert_body(*PLACEHOLDER_BODY, BodyLevel.BASE, None)).id
         return int(first)
 
     async def _unit_body(self, unit_id: int | None) -> int | None:

@@ -24,7 +24,7 @@ from storage.models import (
     SuggestionRow,
     UnitRow,
 )
-from storage.repository import SqlStore
+from storage.repository import PLACEHOLDER_BODY, SqlStore
 
 SECTOR_WORDS = {
     "education": Sector.EDUCATION,
@@ -179,8 +179,8 @@ async def _move_roles(store: SqlStore, unit_id: int, old_body: int, new_body: in
 async def _drop_unused_default_body(store: SqlStore, named: set[str]) -> None:
     """A province seeded on a fresh database: the placeholder body the first migration made goes if unused."""
     session = store.session
-    placeholder = await store.body_by_code("CQ")
-    if placeholder is None or "CQ" in named:
+    placeholder = await store.body_by_code(PLACEHOLDER_BODY[0])
+    if placeholder is None or PLACEHOLDER_BODY[0] in named:
         return
     for table in (UnitRow, CampaignRow, RoleGrantRow, InitiativeRow, SuggestionRow):
         if (await session.execute(select(table).where(table.body_id == placeholder.id).limit(1))).first():
