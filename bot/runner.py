@@ -86,7 +86,7 @@ class Channels:
         self.replies = ReplySender(self.intake, runtime.senders, app.clock)
         self.dispatcher = Dispatcher(
             self.intake,
-            app.core.handle,
+            app.core.handle_stored,
             self.replies,
             app.clock,
             heartbeat_seconds=stale / 3,

@@ -143,10 +143,18 @@ class Core:
     async def handle(self, inbound: Inbound, on_commit: CommitHook | None = None) -> Result:
         """Handle one event in one transaction; replay it on fresh state if another writer got there first.
         ``on_commit`` runs last inside that transaction, so what it writes stands or falls with the event."""
+        return await self._handle_once(inbound, on_commit, check_replay=True)
+
+    async def handle_stored(self, inbound: Inbound, on_commit: CommitHook) -> Result:
+        """``handle`` for an event of the durable intake (bot.intake), which stores each platform event once
+        (unique by channel, sender and key) and marks it handled in ``on_commit``: no second replay check."""
+        return await self._handle_once(inbound, on_commit, check_replay=False)
+
+    async def _handle_once(self, inbound: Inbound, on_commit: CommitHook | None, *, check_replay: bool) -> Result:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self.unit_of_work() as store:
-                    result = _displayable(await self._handle(store, inbound))
+                    result = _displayable(await self._handle(store, inbound, check_replay))
                     if on_commit is not None:
                         await on_commit(store, result)
                     return result
@@ -154,8 +162,8 @@ class Core:
                 log.info("conversation changed concurrently; replaying event (attempt %d)", attempt)
         raise RuntimeError("conversation kept changing concurrently")
 
-    async def _handle(self, store: Store, inbound: Inbound) -> Result:
-        if inbound.event_id and not await store.claim_event(inbound.channel, inbound.event_id):
+    async def _handle(self, store: Store, inbound: Inbound, check_replay: bool) -> Result:
+        if check_replay and inbound.event_id and not await store.claim_event(inbound.channel, inbound.event_id):
             return Result()
         identity, person, conversation = await store.load_actor(inbound.channel, inbound.user_id)
         # Everything this event sees and changes is the acting body's; before registration, every body's units.

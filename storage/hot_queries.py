@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -17,6 +17,19 @@ from storage.models import (
     ProcessedEventRow,
     RoleGrantRow,
     UnitRow,
+)
+
+# The person's roles in the body they act in (admin holds in every body), comma-separated: read with the actor.
+_ACTOR_ROLES = (
+    select(func.aggregate_strings(RoleGrantRow.role, ","))
+    .where(
+        RoleGrantRow.person_id == PersonRow.id,
+        or_(
+            RoleGrantRow.body_id == func.coalesce(PersonRow.acting_body_id, UnitRow.body_id),
+            RoleGrantRow.role == "admin",
+        ),
+    )
+    .scalar_subquery()
 )
 
 ACTOR = (
@@ -33,6 +46,7 @@ ACTOR = (
         IdentityRow.unreachable_at,
         PersonRow.acting_body_id,
         UnitRow.body_id,
+        _ACTOR_ROLES.label("roles"),
     )
     .select_from(IdentityRow)
     .outerjoin(PersonRow, PersonRow.id == IdentityRow.person_id)

@@ -5,6 +5,11 @@ Both tables are worked per sender (per chat for replies), oldest row first: a wo
 that is not done, and only when no other live worker holds an earlier one, so one user's events are handled
 and answered in the order they arrived while different users proceed in parallel. A claim belongs to a worker
 whose heartbeat is fresh; a dead worker's claims are taken over once its beat is stale.
+
+The common case costs no claim of its own: a new event of a sender with nothing else open is stored already
+claimed by the worker that stored it, and a reply to the chat whose event is being handled is written already
+claimed when that chat has nothing older unsent. Such rows are *handed* to the caller in memory (``Stored``,
+``add_replies``) and, until the caller lets go of them, this worker's own claims never take them a second time.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,12 +26,37 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.database import Database
 from storage.models import InboxEventRow, NoticeRow, ReplyOutboxRow, WorkerHeartbeatRow
 
+INBOX = "inbox_event"
+OUTBOX = "reply_outbox"
+
 PENDING = "pending"
 CLAIMED = "claimed"
 DONE = "done"
 FAILED = "failed"
 SENDING = "sending"
 SENT = "sent"
+
+_inbox = InboxEventRow.__table__
+_outbox = ReplyOutboxRow.__table__
+# Whether a sender (a chat) has anything open: built once, on the path of every message.
+_OPEN_EVENT = (
+    select(_inbox.c.id)
+    .where(
+        _inbox.c.channel == bindparam("channel"),
+        _inbox.c.sender == bindparam("sender"),
+        _inbox.c.status.in_((PENDING, CLAIMED)),
+    )
+    .limit(1)
+)
+_OPEN_REPLY = (
+    select(_outbox.c.id)
+    .where(
+        _outbox.c.channel == bindparam("channel"),
+        _outbox.c.chat == bindparam("chat"),
+        _outbox.c.status.in_((PENDING, SENDING)),
+    )
+    .limit(1)
+)
 
 
 class LeaseLost(Exception):
@@ -58,6 +88,22 @@ class Wait:
     until: datetime
 
 
+class Busy:
+    """Another live worker holds this sender's (chat's) oldest open row: try again shortly."""
+
+
+BUSY = Busy()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A newly stored event: ``item`` when it was stored claimed for this worker (nothing of the sender was
+    open), to be handled without claiming; None when it waits behind an earlier open event."""
+
+    sender: str
+    item: InboxItem | None
+
+
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
@@ -71,6 +117,12 @@ class SqlIntake:
         self.database = database
         self.worker = worker
         self.stale_after = stale_after
+        # (table, id) of rows claimed at insert and handed to a caller in memory: not to be claimed again here.
+        self._handed: set[tuple[str, int]] = set()
+
+    def let_go(self, table: str, row_id: int) -> None:
+        """The caller is done with a handed row (or gives it back): claims may take it again if still open."""
+        self._handed.discard((table, row_id))
 
     def _insert(self, session: AsyncSession, table: Any) -> Any:
         return pg_insert(table) if session.bind.dialect.name == "postgresql" else sqlite_insert(table)
@@ -127,15 +179,19 @@ class SqlIntake:
             await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
     # --- inbox -----------------------------------------------------------------------------------------
-    async def store(self, channel: str, events: list[tuple[str, str, str]], now: datetime) -> list[str]:
-        """Store (sender, event key, payload) triples in one transaction; returns the senders of new events
-        (a platform's redelivery of an event already stored is dropped here)."""
+    async def store(self, channel: str, events: list[tuple[str, str, str]], now: datetime) -> list[Stored]:
+        """Store (sender, event key, payload) triples in one transaction; returns the new events (a platform's
+        redelivery of an event already stored is dropped here). A sender's event is stored claimed by this worker
+        when nothing of that sender is open, so that handling it needs no claim of its own."""
         if not events:
             return []
         now = _utc(now)
-        fresh: list[str] = []
+        fresh: list[Stored] = []
         async with self.database.transaction() as session:
             for sender, key, payload in events:
+                await self._serialise(session, f"inbox:{channel}:{sender}")
+                busy = (await session.execute(_OPEN_EVENT, {"channel": channel, "sender": sender})).first()
+                mine = busy is None
                 stmt = (
                     self._insert(session, InboxEventRow)
                     .values(
@@ -143,14 +199,22 @@ class SqlIntake:
                         sender=sender,
                         event_key=key,
                         payload=payload,
-                        status=PENDING,
-                        attempts=0,
+                        status=CLAIMED if mine else PENDING,
+                        claimed_by=self.worker if mine else None,
+                        claimed_at=now if mine else None,
+                        attempts=1 if mine else 0,
                         received_at=now,
                     )
                     .on_conflict_do_nothing()
+                    .returning(InboxEventRow.id)
                 )
-                if (await session.execute(stmt)).rowcount:
-                    fresh.append(sender)
+                row_id = (await session.execute(stmt)).scalar_one_or_none()
+                if row_id is None:
+                    continue
+                item = InboxItem(row_id, channel, sender, payload, 1) if mine else None
+                if item is not None:
+                    self._handed.add((INBOX, row_id))
+                fresh.append(Stored(sender, item))
         return fresh
 
     def _takeable(self, table: Any, claimed_status: str, now: datetime) -> Any:
@@ -162,9 +226,10 @@ class SqlIntake:
 
     async def _oldest_open(
         self, session: AsyncSession, table: Any, owner: Any, claimed_status: str, now: datetime
-    ) -> Any | None:
+    ) -> Any | Busy | None:
         """The oldest row of ``owner`` (a sender's events, a chat's replies) not yet done, when it is free for this
-        worker: None when there is none, or when another live worker holds it (the owner's order is kept)."""
+        worker: None when there is none or it is handed to a caller of this worker, BUSY when another live worker
+        holds it (the owner's order is kept)."""
         row = (
             await session.execute(
                 select(table).where(owner, table.status.in_((PENDING, claimed_status))).order_by(table.id).limit(1)
@@ -172,12 +237,18 @@ class SqlIntake:
         ).scalar_one_or_none()
         if row is None or row.id is None:
             return None
+        if (
+            row.status == claimed_status
+            and row.claimed_by == self.worker
+            and (table.__tablename__, row.id) in self._handed
+        ):
+            return None
         if row.status == claimed_status and row.claimed_by != self.worker:
             live = (
                 await session.execute(self._live_workers(now).where(WorkerHeartbeatRow.worker == row.claimed_by))
             ).first()
             if live is not None:
-                return None
+                return BUSY
         return row
 
     async def _claim(self, session: AsyncSession, table: Any, row_id: int, claimed_status: str, now: datetime) -> None:
@@ -187,23 +258,23 @@ class SqlIntake:
             .values(status=claimed_status, claimed_by=self.worker, claimed_at=now, attempts=table.attempts + 1)
         )
 
-    async def claim_event(self, channel: str, sender: str, now: datetime) -> InboxItem | None:
-        """The sender's oldest unhandled event, claimed for this worker; None when there is none or another
+    async def claim_event(self, channel: str, sender: str, now: datetime) -> InboxItem | Busy | None:
+        """The sender's oldest unhandled event, claimed for this worker; None when there is none, BUSY when another
         live worker is handling this sender."""
         async with self.database.transaction() as session:
             return await self.claim_next_event(session, channel, sender, now)
 
     async def claim_next_event(
         self, session: AsyncSession, channel: str, sender: str, now: datetime
-    ) -> InboxItem | None:
+    ) -> InboxItem | Busy | None:
         """``claim_event`` inside a transaction already open: the one that handled the sender's previous event
         claims the next at once, instead of a transaction of its own finding it (or finding nothing)."""
         now = _utc(now)
         await self._serialise(session, f"inbox:{channel}:{sender}")
         owner = and_(InboxEventRow.channel == channel, InboxEventRow.sender == sender)
         row = await self._oldest_open(session, InboxEventRow, owner, CLAIMED, now)
-        if row is None:
-            return None
+        if row is None or isinstance(row, Busy):
+            return row
         # Read before the UPDATE: it also bumps the attempts of the loaded row (synchronize_session).
         item = InboxItem(row.id, row.channel, row.sender, row.payload, row.attempts + 1)
         await self._claim(session, InboxEventRow, row.id, CLAIMED, now)
@@ -236,26 +307,56 @@ class SqlIntake:
             return [(channel, who) for channel, who in rows]
 
     # --- reply outbox ----------------------------------------------------------------------------------
-    async def add_replies(self, session: AsyncSession, replies: list[tuple[str, str, str]], now: datetime) -> None:
-        """(channel, chat, payload) rows, inside the transaction that decided them."""
+    async def add_replies(
+        self,
+        session: AsyncSession,
+        replies: list[tuple[str, str, str]],
+        now: datetime,
+        *,
+        claim_chat: tuple[str, str] | None = None,
+    ) -> list[OutboxItem]:
+        """(channel, chat, payload) rows, inside the transaction that decided them. The rows for ``claim_chat``
+        (the chat whose event is being handled) are written claimed for this worker when that chat has nothing
+        older unsent, and returned, handed: the caller sends them without claiming them."""
         now = _utc(now)
+        mine = False
+        if claim_chat is not None and any((c, chat) == claim_chat for c, chat, _ in replies):
+            await self._serialise(session, f"outbox:{claim_chat[0]}:{claim_chat[1]}")
+            mine = (
+                await session.execute(_OPEN_REPLY, {"channel": claim_chat[0], "chat": claim_chat[1]})
+            ).first() is None
+        rows: list[ReplyOutboxRow] = []
         for channel, chat, payload in replies:
-            session.add(
-                ReplyOutboxRow(
-                    channel=channel, chat=chat, payload=payload, status=PENDING, attempts=0, due_at=now, created_at=now
-                )
+            take = mine and (channel, chat) == claim_chat
+            row = ReplyOutboxRow(
+                channel=channel,
+                chat=chat,
+                payload=payload,
+                status=SENDING if take else PENDING,
+                claimed_by=self.worker if take else None,
+                claimed_at=now if take else None,
+                attempts=1 if take else 0,
+                due_at=now,
+                created_at=now,
             )
+            session.add(row)
+            if take:
+                rows.append(row)
         await session.flush()
+        handed = [OutboxItem(r.id or 0, r.channel, r.chat, r.payload, 1) for r in rows]
+        self._handed.update((OUTBOX, item.id) for item in handed)
+        return handed
 
-    async def claim_reply(self, channel: str, chat: str, now: datetime) -> OutboxItem | Wait | None:
-        """The chat's oldest unsent reply, claimed for this worker; Wait when it is postponed (a flood wait)."""
+    async def claim_reply(self, channel: str, chat: str, now: datetime) -> OutboxItem | Wait | Busy | None:
+        """The chat's oldest unsent reply, claimed for this worker; Wait when it is postponed (a flood wait), BUSY
+        when another live worker is sending to this chat."""
         now = _utc(now)
         async with self.database.transaction() as session:
             await self._serialise(session, f"outbox:{channel}:{chat}")
             owner = and_(ReplyOutboxRow.channel == channel, ReplyOutboxRow.chat == chat)
             row = await self._oldest_open(session, ReplyOutboxRow, owner, SENDING, now)
-            if row is None:
-                return None
+            if row is None or isinstance(row, Busy):
+                return row
             if _aware(row.due_at) > now:
                 return Wait(_aware(row.due_at))
             item = OutboxItem(row.id, row.channel, row.chat, row.payload, row.attempts + 1)

@@ -231,7 +231,7 @@ class SqlStore(
                 unit_id=row.unit_id,
                 position=row.position,
                 phone=row.phone,
-                roles=await self._roles(row.person_id, acting),
+                roles=frozenset(Role(r) for r in (row.roles or "").split(",") if r),
                 body_id=acting,
                 home_body_id=row.body_id,
             )

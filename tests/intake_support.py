@@ -77,7 +77,7 @@ async def telegram_for_app(app: App, fake: FakeTelegram, **kwargs: Any) -> tuple
     Stop with ``await channel.stop(); await dispatcher.stop()``."""
     intake = SqlIntake(app.database, worker_id())
     senders = Senders()
-    dispatcher = Dispatcher(intake, app.core.handle, ReplySender(intake, senders, app.clock), app.clock)
+    dispatcher = Dispatcher(intake, app.core.handle_stored, ReplySender(intake, senders, app.clock), app.clock)
     channel = TelegramChannel(
         fake.token,
         dispatcher.receive,

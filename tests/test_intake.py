@@ -14,7 +14,7 @@ from bot.intake.clean import clean_text
 from bot.intake.dispatcher import APOLOGY, IncomingEvent
 from handlers.types import Inbound, Reply, Result
 from storage.database import Database
-from storage.intake import SqlIntake, Wait
+from storage.intake import Busy, SqlIntake, Wait
 from tests.intake_support import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,14 +38,17 @@ async def test_a_dead_workers_claims_are_taken_over_once_its_heartbeat_is_stale(
     try:
         await first.beat(clock())
         await second.beat(clock())
-        assert await first.store("telegram", [("u1", "1", "{}"), ("u1", "2", "{}")], clock()) == ["u1", "u1"]
+        stored = await first.store("telegram", [("u1", "1", "{}"), ("u1", "2", "{}")], clock())
+        assert [s.sender for s in stored] == ["u1", "u1"]
+        # The first event is stored claimed by the worker that stored it; the second waits behind it.
+        item = stored[0].item
+        assert item is not None and item.attempts == 1 and stored[1].item is None
         # A redelivery of a stored update is dropped.
         assert await first.store("telegram", [("u1", "1", "{}")], clock()) == []
-
-        item = await first.claim_event("telegram", "u1", clock())
-        assert item is not None and item.attempts == 1
+        # The first worker's own claims never take what was handed to its caller.
+        assert await first.claim_event("telegram", "u1", clock()) is None
         # While the first worker is alive, the second takes nothing of this sender: not even the later event.
-        assert await second.claim_event("telegram", "u1", clock()) is None
+        assert isinstance(await second.claim_event("telegram", "u1", clock()), Busy)
 
         clock.now += timedelta(seconds=20)  # the first worker died: no more beats
         await second.beat(clock())

@@ -3,6 +3,11 @@ and in the same transaction marks the event handled and writes what to say into 
 
 Different senders are handled concurrently, so one user's slow send or flood wait never delays another user.
 After a crash, ``recover`` (run at start and then periodically) finds every event nobody live is handling.
+
+In the common case a message costs no claim of its own: it is stored claimed by this process (nothing else of
+the sender being open), handled, and its answer is written already claimed and handed to the reply sender.
+A worker asks the database for a sender's next event only when it was told one more arrived (``kick``), and
+waits a moment when another live process holds the sender (a webhook replica handling that user right now).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,13 +27,16 @@ from bot.intake.sending import ReplySender
 from handlers.store import Store
 from handlers.texts import common as C
 from handlers.types import Inbound, Reply, Result
-from storage.intake import InboxItem, SqlIntake
+from storage.intake import INBOX, OUTBOX, Busy, InboxItem, OutboxItem, SqlIntake
 
 log = logging.getLogger(__name__)
 
 APOLOGY = C.APOLOGY
 # An event that fails this many times is set aside (with an apology) so it cannot block the sender forever.
 MAX_EVENT_ATTEMPTS = 3
+# While another live process holds a sender, look again this often, this many times (then recovery takes over).
+BUSY_RETRY_SECONDS = 0.2
+BUSY_RETRIES = 75
 
 
 class Decoder(Protocol):
@@ -57,13 +66,6 @@ def _payload_json(payload: dict[str, Any]) -> str:
     return text
 
 
-class _Unclaimed:
-    """Nothing was claimed for the worker beforehand: it claims afresh."""
-
-
-UNCLAIMED = _Unclaimed()
-
-
 class Dispatcher:
     def __init__(
         self,
@@ -83,7 +85,9 @@ class Dispatcher:
         self.heartbeat_seconds = heartbeat_seconds
         self.recover_seconds = recover_seconds
         self._workers: dict[tuple[str, str], asyncio.Task[None]] = {}
+        # Senders with events to claim from the database, and events already claimed, handed in memory.
         self._again: set[tuple[str, str]] = set()
+        self._handed: dict[tuple[str, str], deque[InboxItem]] = {}
         self._maintenance: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -99,38 +103,60 @@ class Dispatcher:
             [(e.sender, e.key, _payload_json(e.payload)) for e in events],
             self.clock(),
         )
-        for sender in dict.fromkeys(stored):
-            self.kick(channel, sender)
+        for new in stored:
+            self.kick(channel, new.sender, new.item)
         return len(stored)
 
     # --- handling --------------------------------------------------------------------------------------
-    def kick(self, channel: str, sender: str) -> None:
-        if self._stopping or channel not in self.decoders:
-            return
+    def kick(self, channel: str, sender: str, handed: InboxItem | None = None) -> None:
+        """Make sure a worker serves the sender: with ``handed``, an event this process stored claimed; without,
+        the worker claims from the database (an event stored behind another, or found by recovery)."""
         key = (channel, sender)
-        task = self._workers.get(key)
-        if task is not None and not task.done():
-            self._again.add(key)
+        if self._stopping or channel not in self.decoders:
+            if handed is not None:
+                self.intake.let_go(INBOX, handed.id)
             return
-        self._workers[key] = asyncio.create_task(self._work(channel, sender), name=f"intake {channel}")
+        if handed is not None:
+            self._handed.setdefault(key, deque()).append(handed)
+        else:
+            self._again.add(key)
+        task = self._workers.get(key)
+        if task is None or task.done():
+            self._workers[key] = asyncio.create_task(self._work(channel, sender), name=f"intake {channel}")
+
+    def _next_handed(self, key: tuple[str, str]) -> InboxItem | None:
+        queue = self._handed.get(key)
+        if not queue:
+            self._handed.pop(key, None)
+            return None
+        return queue.popleft()
 
     async def _work(self, channel: str, sender: str) -> None:
         key = (channel, sender)
-        # What the transaction that handled the previous event claimed (UNCLAIMED: claim afresh).
-        following: InboxItem | _Unclaimed | None = UNCLAIMED
+        # What the transaction that handled the previous event claimed, if it claimed.
+        following: InboxItem | None = None
+        busy = 0
         try:
             while not self._stopping:
-                if isinstance(following, _Unclaimed):
-                    self._again.discard(key)
-                    item = await self.intake.claim_event(channel, sender, self.clock())
-                else:
-                    # A kick since that claim is still in _again, so an event stored meanwhile is not missed.
-                    item = following
-                following = UNCLAIMED
+                item = following or self._next_handed(key)
+                following = None
                 if item is None:
-                    if key in self._again:
+                    if key not in self._again:
+                        return
+                    self._again.discard(key)
+                    claimed = await self.intake.claim_event(channel, sender, self.clock())
+                    if isinstance(claimed, Busy):
+                        busy += 1
+                        if busy > BUSY_RETRIES:
+                            return  # the periodic recovery looks again
+                        self._again.add(key)
+                        await asyncio.sleep(BUSY_RETRY_SECONDS)
                         continue
-                    return
+                    if claimed is None:
+                        continue
+                    item = claimed
+                    self._again.add(key)  # more may wait behind it: claimed with this one's transaction
+                busy = 0
                 following = await self._handle_one(item)
         except asyncio.CancelledError:
             raise
@@ -139,41 +165,69 @@ class Dispatcher:
         finally:
             if self._workers.get(key) is asyncio.current_task():
                 del self._workers[key]
+                for left in self._handed.pop(key, ()):
+                    self.intake.let_go(INBOX, left.id)
 
-    async def _handle_one(self, item: InboxItem) -> InboxItem | _Unclaimed | None:
-        """Handle one claimed event; when it commits, the sender's next event is claimed in the same transaction
-        (returned: the next to handle, or None when there was none)."""
+    async def _handle_one(self, item: InboxItem) -> InboxItem | None:
+        """Handle one claimed event. When the worker was told of another event of the sender meanwhile, the
+        transaction that commits this one claims that next one too (returned)."""
         decoder = self.decoders[item.channel]
-        following: list[InboxItem | None] = []
+        key = (item.channel, item.sender)
+        following: list[InboxItem] = []
+        handed: list[OutboxItem] = []
+        wanted = False
         try:
             inbound = await decoder(json.loads(item.payload))
             if inbound is None:
                 await self._finish_without_effect(item)
-                return UNCLAIMED
+                return None
 
             async def commit(store: Store, result: Result) -> None:
+                nonlocal wanted
                 session = store.session  # type: ignore[attr-defined]
                 await self.intake.finish_event(session, item.id, self.clock())
                 rows = [(inbound.channel, inbound.user_id, reply_to_json(r)) for r in result.replies]
                 rows += [(o.channel, o.user_id, reply_to_json(o.reply)) for o in result.outgoing + result.menus]
-                await self.intake.add_replies(session, rows, self.clock())
-                # Runs again if the transaction is retried: only the last, committed, claim counts.
-                following[:] = [await self.intake.claim_next_event(session, item.channel, item.sender, self.clock())]
+                for gone in handed:  # a retried transaction: what the rolled-back one handed never existed
+                    self.intake.let_go(OUTBOX, gone.id)
+                handed[:] = await self.intake.add_replies(
+                    session, rows, self.clock(), claim_chat=(inbound.channel, inbound.user_id)
+                )
+                following.clear()
+                if wanted or key in self._again:
+                    wanted = True
+                    self._again.discard(key)
+                    claimed = await self.intake.claim_next_event(session, item.channel, item.sender, self.clock())
+                    if claimed is not None:
+                        self._again.add(key)  # busy, or more may wait behind the one claimed
+                    if isinstance(claimed, InboxItem):
+                        following.append(claimed)
 
             result = await self.handle(inbound, commit)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("handling a %s event failed (attempt %d)", item.channel, item.attempts)
+            for gone in handed:
+                self.intake.let_go(OUTBOX, gone.id)
+            self.intake.let_go(INBOX, item.id)
+            self._again.add(key)
             if item.attempts < MAX_EVENT_ATTEMPTS:
                 await asyncio.sleep(0.2 * item.attempts)
-                return UNCLAIMED
+                return None
             await self._set_aside(item)
-            return UNCLAIMED
-        self.replies.kick(item.channel, item.sender)
-        for outgoing in result.outgoing + result.menus:
-            self.replies.kick(outgoing.channel, outgoing.user_id)
-        return following[0] if following else UNCLAIMED
+            return None
+        self.intake.let_go(INBOX, item.id)
+        own = (inbound.channel, inbound.user_id)
+        others = [(o.channel, o.user_id) for o in result.outgoing + result.menus]
+        if handed:
+            self.replies.send_handed(*own, handed)
+        elif result.replies or own in others:
+            self.replies.kick(*own)  # written behind an older unsent reply: the chat's worker claims them
+        for chat in dict.fromkeys(others):
+            if chat != own:
+                self.replies.kick(*chat)
+        return following[0] if following else None
 
     async def _finish_without_effect(self, item: InboxItem) -> None:
         async with self.intake.database.transaction() as session:

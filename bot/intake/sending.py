@@ -1,7 +1,8 @@
 """Sending the reply outbox: one worker per chat sends that chat's replies oldest first.
 
-A reply is marked ``sending`` just before the platform call and ``sent`` right after, so a crash can repeat
-at most the one reply that was in flight for each chat. A flood wait postpones only the chat it concerns;
+A reply is marked ``sending`` before the platform call (claimed by this worker, or written so by the transaction
+that decided it and handed over in memory) and ``sent`` right after, so a crash can repeat at most the one reply
+that was in flight for each chat. A flood wait postpones only the chat it concerns;
 a reply the platform refuses for good is kept as ``failed`` with the reason, never dropped silently.
 """
 
@@ -10,18 +11,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.intake.codec import reply_from_json
 from handlers.types import Reply
 from scheduler.ports import Rejected, RetryLater, Sender, Unreachable
-from storage.intake import OutboxItem, SqlIntake, Wait
+from storage.intake import OUTBOX, Busy, OutboxItem, SqlIntake, Wait
 
 log = logging.getLogger(__name__)
 
 MAX_SEND_ATTEMPTS = 12
 UNEXPECTED_RETRY_SECONDS = 15.0
+# While another live process is sending to a chat, look again this often, this many times (then recovery).
+BUSY_RETRY_SECONDS = 0.2
+BUSY_RETRIES = 75
 
 
 class ReplySender:
@@ -30,20 +35,40 @@ class ReplySender:
         self.sender = sender
         self.clock = clock
         self._workers: dict[tuple[str, str], asyncio.Task[None]] = {}
+        # Chats with replies to claim from the database, and replies already claimed, handed in memory.
         self._again: set[tuple[str, str]] = set()
+        self._handed: dict[tuple[str, str], deque[OutboxItem]] = {}
         self._stopping = False
         self._stopped = asyncio.Event()
         self.stats = {"sent": 0, "retried": 0, "failed": 0, "unreachable": 0}
 
     def kick(self, channel: str, chat: str) -> None:
+        """Make sure a worker claims and sends the chat's unsent replies."""
+        self._again.add((channel, chat))
+        self._start(channel, chat)
+
+    def send_handed(self, channel: str, chat: str, items: list[OutboxItem]) -> None:
+        """Send replies written already claimed by this process (storage.intake.SqlIntake.add_replies), in order."""
+        if self._stopping or channel not in self.sender.channels:
+            for item in items:
+                self.intake.let_go(OUTBOX, item.id)
+            return
+        self._handed.setdefault((channel, chat), deque()).extend(items)
+        self._start(channel, chat)
+
+    def _start(self, channel: str, chat: str) -> None:
         if self._stopping or channel not in self.sender.channels:
             return
         key = (channel, chat)
         task = self._workers.get(key)
-        if task is not None and not task.done():
-            self._again.add(key)
-            return
-        self._workers[key] = asyncio.create_task(self._work(channel, chat), name=f"replies {channel}")
+        if task is None or task.done():
+            self._workers[key] = asyncio.create_task(self._work(channel, chat), name=f"replies {channel}")
+
+    def _give_back(self, key: tuple[str, str]) -> list[OutboxItem]:
+        items = list(self._handed.pop(key, ()))
+        for item in items:
+            self.intake.let_go(OUTBOX, item.id)
+        return items
 
     async def recover(self) -> None:
         for channel, chat in await self.intake.pending_chats(self.clock()):
@@ -51,20 +76,47 @@ class ReplySender:
 
     async def _work(self, channel: str, chat: str) -> None:
         key = (channel, chat)
+        busy = 0
         try:
             while not self._stopping:
-                self._again.discard(key)
-                item = await self.intake.claim_reply(channel, chat, self.clock())
-                if item is None:
-                    if key in self._again:
+                queue = self._handed.get(key)
+                item: OutboxItem | Wait | Busy
+                if queue:
+                    item = queue.popleft()
+                else:
+                    self._handed.pop(key, None)
+                    if key not in self._again:
+                        return
+                    self._again.discard(key)
+                    claimed = await self.intake.claim_reply(channel, chat, self.clock())
+                    if claimed is None:
                         continue
-                    return
+                    item = claimed
+                    if not isinstance(claimed, Busy | Wait):
+                        self._again.add(key)  # more may wait behind it
+                if isinstance(item, Busy):
+                    busy += 1
+                    if busy > BUSY_RETRIES:
+                        return  # the periodic recovery looks again
+                    self._again.add(key)
+                    await asyncio.sleep(BUSY_RETRY_SECONDS)
+                    continue
                 if isinstance(item, Wait):
+                    self._again.add(key)
                     delay = (item.until - self.clock()).total_seconds()
                     with contextlib.suppress(TimeoutError):  # a stop wakes the wait at once
                         await asyncio.wait_for(self._stopped.wait(), min(max(delay, 0.05), 60.0))
                     continue
-                await self._send(item)
+                busy = 0
+                try:
+                    settled = await self._send(item)
+                finally:
+                    self.intake.let_go(OUTBOX, item.id)
+                if not settled:
+                    # Postponed: the replies behind it must not overtake it; they go back to the table in order.
+                    for later in self._give_back(key):
+                        await self.intake.postpone_reply(later.id, self.clock(), "behind a postponed reply")
+                    self._again.add(key)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -72,8 +124,10 @@ class ReplySender:
         finally:
             if self._workers.get(key) is asyncio.current_task():
                 del self._workers[key]
+                self._give_back(key)
 
-    async def _send(self, item: OutboxItem) -> None:
+    async def _send(self, item: OutboxItem) -> bool:
+        """Send one claimed reply; False when it was postponed (it stays the chat's next)."""
         reply: Reply = reply_from_json(item.payload)
         try:
             await self.sender.send(item.channel, item.chat, reply)
@@ -87,21 +141,23 @@ class ReplySender:
             await self.intake.settle_reply(item.id, "failed", self.clock(), str(error))
         except RetryLater as error:
             self.stats["retried"] += 1
-            await self._postpone(item, error.after_seconds, str(error), counts=False)
+            return await self._postpone(item, error.after_seconds, str(error), counts=False)
         except Exception as error:
             self.stats["retried"] += 1
             log.exception("sending a %s reply failed unexpectedly; it will be retried", item.channel)
-            await self._postpone(item, UNEXPECTED_RETRY_SECONDS, repr(error), counts=True)
+            return await self._postpone(item, UNEXPECTED_RETRY_SECONDS, repr(error), counts=True)
         else:
             self.stats["sent"] += 1
             await self.intake.settle_reply(item.id, "sent", self.clock())
+        return True
 
-    async def _postpone(self, item: OutboxItem, after: float, error: str, *, counts: bool) -> None:
+    async def _postpone(self, item: OutboxItem, after: float, error: str, *, counts: bool) -> bool:
         if counts and item.attempts >= MAX_SEND_ATTEMPTS:
             self.stats["failed"] += 1
             await self.intake.settle_reply(item.id, "failed", self.clock(), error)
-            return
+            return True
         await self.intake.postpone_reply(item.id, self.clock() + timedelta(seconds=after), error)
+        return False
 
     async def idle(self, timeout: float) -> bool:
         """Wait for the running workers; False if they are still busy after ``timeout`` seconds."""
