@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,6 +48,18 @@ _OPEN_EVENT = (
     )
     .limit(1)
 )
+# Writes on the path of every message, on the tables (not the ORM classes): no unit of work, no session sync.
+_FINISH_EVENT = (
+    update(_inbox)
+    .where(_inbox.c.id == bindparam("b_id"), _inbox.c.claimed_by == bindparam("b_worker"))
+    .values(status=bindparam("status"), handled_at=bindparam("at"))
+)
+_SETTLE_REPLY = (
+    update(_outbox)
+    .where(_outbox.c.id == bindparam("b_id"), _outbox.c.claimed_by == bindparam("b_worker"))
+    .values(status=bindparam("status"), sent_at=bindparam("at"), error=bindparam("error"))
+)
+_INSERT_REPLY = insert(_outbox).returning(_outbox.c.id)
 _OPEN_REPLY = (
     select(_outbox.c.id)
     .where(
@@ -193,7 +205,7 @@ class SqlIntake:
                 busy = (await session.execute(_OPEN_EVENT, {"channel": channel, "sender": sender})).first()
                 mine = busy is None
                 stmt = (
-                    self._insert(session, InboxEventRow)
+                    self._insert(session, _inbox)
                     .values(
                         channel=channel,
                         sender=sender,
@@ -206,7 +218,7 @@ class SqlIntake:
                         received_at=now,
                     )
                     .on_conflict_do_nothing()
-                    .returning(InboxEventRow.id)
+                    .returning(_inbox.c.id)
                 )
                 row_id = (await session.execute(stmt)).scalar_one_or_none()
                 if row_id is None:
@@ -283,9 +295,7 @@ class SqlIntake:
     async def finish_event(self, session: AsyncSession, event_id: int, now: datetime, status: str = DONE) -> None:
         """Mark a claimed event handled, inside the transaction that applied its effect."""
         result = await session.execute(
-            update(InboxEventRow)
-            .where(InboxEventRow.id == event_id, InboxEventRow.claimed_by == self.worker)
-            .values(status=status, handled_at=_utc(now))
+            _FINISH_EVENT, {"b_id": event_id, "b_worker": self.worker, "status": status, "at": _utc(now)}
         )
         if not result.rowcount:
             raise LeaseLost(f"inbox event {event_id}")
@@ -325,26 +335,25 @@ class SqlIntake:
             mine = (
                 await session.execute(_OPEN_REPLY, {"channel": claim_chat[0], "chat": claim_chat[1]})
             ).first() is None
-        rows: list[ReplyOutboxRow] = []
+        handed: list[OutboxItem] = []
         for channel, chat, payload in replies:
             take = mine and (channel, chat) == claim_chat
-            row = ReplyOutboxRow(
-                channel=channel,
-                chat=chat,
-                payload=payload,
-                status=SENDING if take else PENDING,
-                claimed_by=self.worker if take else None,
-                claimed_at=now if take else None,
-                attempts=1 if take else 0,
-                due_at=now,
-                created_at=now,
-            )
-            session.add(row)
+            values = {
+                "channel": channel,
+                "chat": chat,
+                "payload": payload,
+                "status": SENDING if take else PENDING,
+                "claimed_by": self.worker if take else None,
+                "claimed_at": now if take else None,
+                "attempts": 1 if take else 0,
+                "due_at": now,
+                "created_at": now,
+                "error": "",
+            }
+            row_id = (await session.execute(_INSERT_REPLY, values)).scalar_one()
             if take:
-                rows.append(row)
-        await session.flush()
-        handed = [OutboxItem(r.id or 0, r.channel, r.chat, r.payload, 1) for r in rows]
-        self._handed.update((OUTBOX, item.id) for item in handed)
+                handed.append(OutboxItem(row_id, channel, chat, payload, 1))
+                self._handed.add((OUTBOX, row_id))
         return handed
 
     async def claim_reply(self, channel: str, chat: str, now: datetime) -> OutboxItem | Wait | Busy | None:
@@ -366,9 +375,8 @@ class SqlIntake:
     async def settle_reply(self, reply_id: int, status: str, now: datetime, error: str = "") -> None:
         async with self.database.transaction() as session:
             await session.execute(
-                update(ReplyOutboxRow)
-                .where(ReplyOutboxRow.id == reply_id, ReplyOutboxRow.claimed_by == self.worker)
-                .values(status=status, sent_at=_utc(now), error=error[:500])
+                _SETTLE_REPLY,
+                {"b_id": reply_id, "b_worker": self.worker, "status": status, "at": _utc(now), "error": error[:500]},
             )
 
     async def postpone_reply(self, reply_id: int, until: datetime, error: str) -> None:
