@@ -210,3 +210,54 @@ def test_console_takes_only_regular_files_and_never_reads_more_than_the_limit(tm
     small = tmp_path / "small.pdf"
     small.write_bytes(b"%PDF-1.4 ok")
     assert attachment_from_path(small, 1000).content == b"%PDF-1.4 ok"
+
+
+async def test_two_replicas_receiving_one_senders_messages_handle_them_once_and_in_order(database_url) -> None:
+    """Webhook replicas behind a load balancer: one user's messages land on either process. Each message is stored
+    claimed only when nothing of that user is open, the other replica waits while one holds the user, and nothing
+    is left behind for the periodic recovery."""
+    url, kwargs = database_url
+    if url.startswith("sqlite"):
+        return  # SQLite serves one bot process (a second one takes the file's claims over at start)
+    handled: list[tuple[str, str]] = []
+    sent: list[str] = []
+
+    def pipeline_for(name: str) -> Pipeline:
+        async def handle(inbound: Inbound) -> Result:
+            handled.append((name, inbound.text or ""))
+            await asyncio.sleep(0.01)  # a handling that takes a moment, so the replicas overlap
+            return Result(replies=[Reply(f"Đã nhận: {inbound.text}")])
+
+        pipeline = Pipeline(Database(url, **kwargs), handle)
+
+        async def send(user: str, reply: Reply) -> None:
+            sent.append(reply.text)
+
+        async def decode(payload: dict) -> Inbound:
+            return Inbound(channel="test", user_id=payload["user"], text=payload["text"])
+
+        pipeline.senders.add("test", send)
+        pipeline.add("test", decode)
+        return pipeline
+
+    first, second = pipeline_for("a"), pipeline_for("b")
+    await first.start()
+    await second.start()
+    try:
+        texts = [f"tin {i}" for i in range(12)]
+        for i, text in enumerate(texts):
+            replica = first if i % 2 == 0 else second
+            await replica.dispatcher.receive("test", [IncomingEvent("9", str(i), {"user": "9", "text": text})])
+        for _ in range(300):
+            if len(sent) == len(texts):
+                break
+            await asyncio.sleep(0.02)
+        await first.idle()
+        await second.idle()
+        assert [text for _, text in handled] == texts
+        assert sent == [f"Đã nhận: {t}" for t in texts]
+        counts = await first.intake.counts()
+        assert counts == {"inbox.done": len(texts), "outbox.sent": len(texts)}
+    finally:
+        await first.close()
+        await second.close()
