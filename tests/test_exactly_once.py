@@ -119,3 +119,35 @@ async def test_two_schedulers_planning_at_once_queue_each_reminder_once(
     finally:
         await other.close()
     assert sorted(user for _, user, _ in recorder.sent) == sorted(f"h{n}" for n in range(20))
+
+
+async def test_a_620_second_flood_wait_never_lets_a_second_process_send_the_same_notice(
+    app: App, settings: Settings, database_url: tuple[str, dict], clock: Clock
+) -> None:
+    """Telegram answers one send with retry_after=620, longer than the old 10-minute lease: the notice waits out
+    the flood wait and is then sent once, by whichever process comes first; nobody sends it meanwhile."""
+    await queue_notices(app, clock, 3)
+    other = App(settings, clock=clock, engine_kwargs=database_url[1])
+    try:
+        recorder = Recorder()
+        queue = SqlNoticeQueue(app.database)
+        recorder.slow_down["u0"] = 620  # "Too Many Requests: retry after 620", once
+        first = Sweeper(queue, app.database.unit_of_work, recorder, clock, SweepPolicy(), worker="first")
+        second = Sweeper(
+            SqlNoticeQueue(other.database), other.database.unit_of_work, recorder, clock, SweepPolicy(), worker="second"
+        )
+        start = clock.now
+        await first.sweep()
+        assert sorted(text for _, _, text in recorder.sent) == ["tin 1", "tin 2"]
+        for seconds in (1, 300, 601, 615):  # past the old 10-minute lease, before the platform's 620 s are over
+            clock.now = start + timedelta(seconds=seconds)
+            await second.sweep()
+            await first.sweep()
+        assert recorder.to("u0") == [] and recorder.attempts["u0"] == 1
+        clock.now = start + timedelta(seconds=621)
+        await asyncio.gather(second.sweep(), first.sweep())
+        await second.sweep()
+        assert recorder.to("u0") == ["tin 0"]
+        assert Counter(n.status for n in await notices(app)) == {"sent": 3}
+    finally:
+        await other.close()
