@@ -4,12 +4,17 @@ Each fifth of a second of wall-clock time has a counter row (so a budget of 30/s
 never a burst of 60 across a second's edge); taking a token is one statement that adds 1 only while the
 counter is below the cap. Replies may fill the whole slot; broadcasts (reminders, notices) only what is
 left after a headroom kept for replies, so a deadline-day broadcast never starves the people typing.
+
+Within a process, the senders waiting for a token of one kind are served together: one statement asks for all
+of them at once (else for one), and when the slot is full they all wait for the next slot instead of each asking
+again, so a busy deadline day costs about one statement per slot, not one per waiting sender per slot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 
 from sqlalchemy import delete, text
@@ -30,10 +35,12 @@ _BEFORE = (
     "AND b.slot < CAST(:slot AS BIGINT))"
 )
 _TAKE = text(
-    "INSERT INTO send_budget (account, slot, used) SELECT CAST(:account AS VARCHAR(40)), CAST(:slot AS BIGINT), 1 "
-    f"WHERE {_BEFORE} < :window_cap "
-    "ON CONFLICT (account, slot) DO UPDATE SET used = send_budget.used + 1 "
-    f"WHERE send_budget.used < :cap AND {_BEFORE} + send_budget.used < :window_cap RETURNING used"
+    "INSERT INTO send_budget (account, slot, used) "
+    "SELECT CAST(:account AS VARCHAR(40)), CAST(:slot AS BIGINT), CAST(:n AS INTEGER) "
+    f"WHERE CAST(:n AS INTEGER) <= :cap AND {_BEFORE} + CAST(:n AS INTEGER) <= :window_cap "
+    "ON CONFLICT (account, slot) DO UPDATE SET used = send_budget.used + CAST(:n AS INTEGER) "
+    "WHERE send_budget.used + CAST(:n AS INTEGER) <= :cap "
+    f"AND {_BEFORE} + send_budget.used + CAST(:n AS INTEGER) <= :window_cap RETURNING used"
 )
 
 
@@ -54,6 +61,8 @@ class SqlSendBudget:
         self.headroom = max(1, round(self.per_slot * reply_headroom)) if self.per_slot > 1 else 0
         self.wall = wall
         self._last_cleanup = 0
+        self._waiting: dict[str, deque[asyncio.Future[None]]] = {}
+        self._runners: dict[str, asyncio.Task[None]] = {}
 
     def cap(self, priority: str) -> int:
         return self.per_slot if priority == REPLY else max(self.per_slot - self.headroom, 1)
@@ -67,30 +76,59 @@ class SqlSendBudget:
 
     async def take(self, priority: str) -> None:
         """Wait until a token of the current slot is ours."""
-        while True:
-            slot = int(self.wall() / SLOT)
-            async with self.database.transaction() as session:
-                granted = (
-                    await session.execute(
-                        _TAKE,
-                        {
-                            "account": self.account,
-                            "slot": slot,
-                            "cap": self.cap(priority),
-                            "window_cap": self.window_cap(priority),
-                        },
-                    )
-                ).first()
-                if slot - self._last_cleanup > 300:
-                    self._last_cleanup = slot
-                    await session.execute(
-                        delete(SendBudgetRow).where(
-                            SendBudgetRow.account == self.account, SendBudgetRow.slot < slot - 300
-                        )
-                    )
-            if granted is not None:
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(priority, deque()).append(waiter)
+        runner = self._runners.get(priority)
+        if runner is None or runner.done():
+            self._runners[priority] = asyncio.create_task(self._grant_waiting(priority), name=f"budget {priority}")
+        await waiter  # a sender that gives up cancels its waiter, which the runner then skips
+
+    async def _grant_waiting(self, priority: str) -> None:
+        queue = self._waiting[priority]
+        while queue:
+            while queue and queue[0].done():  # a sender that gave up (cancelled)
+                queue.popleft()
+            if not queue:
                 return
-            await asyncio.sleep(max((slot + 1) * SLOT - self.wall(), 0.001))
+            slot = int(self.wall() / SLOT)
+            try:
+                granted = await self._grant(priority, slot, len(queue))
+                if not granted and len(queue) > 1:
+                    granted = await self._grant(priority, slot, 1)
+            except Exception as error:  # the database is away: the senders see it, as they did their own take
+                while queue:
+                    waiter = queue.popleft()
+                    if not waiter.done():
+                        waiter.set_exception(error)
+                return
+            for _ in range(granted):
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+            if not granted:
+                await asyncio.sleep(max((slot + 1) * SLOT - self.wall(), 0.001))
+
+    async def _grant(self, priority: str, slot: int, n: int) -> int:
+        """``n`` tokens of ``slot`` in one statement, all or none; how many were granted."""
+        async with self.database.transaction() as session:
+            granted = (
+                await session.execute(
+                    _TAKE,
+                    {
+                        "account": self.account,
+                        "slot": slot,
+                        "n": n,
+                        "cap": self.cap(priority),
+                        "window_cap": self.window_cap(priority),
+                    },
+                )
+            ).first()
+            if slot - self._last_cleanup > 300:
+                self._last_cleanup = slot
+                await session.execute(
+                    delete(SendBudgetRow).where(SendBudgetRow.account == self.account, SendBudgetRow.slot < slot - 300)
+                )
+        return n if granted is not None else 0
 
 
 class PriorityBudget:
