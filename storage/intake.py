@@ -38,16 +38,18 @@ SENT = "sent"
 
 _inbox = InboxEventRow.__table__
 _outbox = ReplyOutboxRow.__table__
-# Whether a sender (a chat) has anything open: built once, on the path of every message.
-_OPEN_EVENT = (
-    select(_inbox.c.id)
-    .where(
-        _inbox.c.channel == bindparam("channel"),
-        _inbox.c.sender == bindparam("sender"),
-        _inbox.c.status.in_((PENDING, CLAIMED)),
+
+
+def _open_row(table: Any, owner: Any, claimed_status: str) -> Any:
+    """Whether a sender (a chat) has anything open: built once, on the path of every message."""
+    return (
+        select(table.c.id)
+        .where(table.c.channel == bindparam("channel"), owner == bindparam("owner"))
+        .where(table.c.status.in_((PENDING, claimed_status)))
+        .limit(1)
     )
-    .limit(1)
-)
+
+
 # Writes on the path of every message, on the tables (not the ORM classes): no unit of work, no session sync.
 _FINISH_EVENT = (
     update(_inbox)
@@ -60,15 +62,8 @@ _SETTLE_REPLY = (
     .values(status=bindparam("status"), sent_at=bindparam("at"), error=bindparam("error"))
 )
 _INSERT_REPLY = insert(_outbox).returning(_outbox.c.id)
-_OPEN_REPLY = (
-    select(_outbox.c.id)
-    .where(
-        _outbox.c.channel == bindparam("channel"),
-        _outbox.c.chat == bindparam("chat"),
-        _outbox.c.status.in_((PENDING, SENDING)),
-    )
-    .limit(1)
-)
+_OPEN_EVENT = _open_row(_inbox, _inbox.c.sender, CLAIMED)
+_OPEN_REPLY = _open_row(_outbox, _outbox.c.chat, SENDING)
 
 
 class LeaseLost(Exception):
@@ -202,7 +197,7 @@ class SqlIntake:
         async with self.database.transaction() as session:
             for sender, key, payload in events:
                 await self._serialise(session, f"inbox:{channel}:{sender}")
-                busy = (await session.execute(_OPEN_EVENT, {"channel": channel, "sender": sender})).first()
+                busy = (await session.execute(_OPEN_EVENT, {"channel": channel, "owner": sender})).first()
                 mine = busy is None
                 stmt = (
                     self._insert(session, _inbox)
@@ -333,7 +328,7 @@ class SqlIntake:
         if claim_chat is not None and any((c, chat) == claim_chat for c, chat, _ in replies):
             await self._serialise(session, f"outbox:{claim_chat[0]}:{claim_chat[1]}")
             mine = (
-                await session.execute(_OPEN_REPLY, {"channel": claim_chat[0], "chat": claim_chat[1]})
+                await session.execute(_OPEN_REPLY, {"channel": claim_chat[0], "owner": claim_chat[1]})
             ).first() is None
         handed: list[OutboxItem] = []
         for channel, chat, payload in replies:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.intake.busy import BusyWait
 from bot.intake.codec import reply_to_json
 from bot.intake.sending import ReplySender
 from handlers.store import Store
@@ -34,9 +35,6 @@ log = logging.getLogger(__name__)
 APOLOGY = C.APOLOGY
 # An event that fails this many times is set aside (with an apology) so it cannot block the sender forever.
 MAX_EVENT_ATTEMPTS = 3
-# While another live process holds a sender, look again this often, this many times (then recovery takes over).
-BUSY_RETRY_SECONDS = 0.2
-BUSY_RETRIES = 75
 
 
 class Decoder(Protocol):
@@ -135,7 +133,7 @@ class Dispatcher:
         key = (channel, sender)
         # What the transaction that handled the previous event claimed, if it claimed.
         following: InboxItem | None = None
-        busy = 0
+        busy = BusyWait()
         try:
             while not self._stopping:
                 item = following or self._next_handed(key)
@@ -146,17 +144,15 @@ class Dispatcher:
                     self._again.discard(key)
                     claimed = await self.intake.claim_event(channel, sender, self.clock())
                     if isinstance(claimed, Busy):
-                        busy += 1
-                        if busy > BUSY_RETRIES:
-                            return  # the periodic recovery looks again
                         self._again.add(key)
-                        await asyncio.sleep(BUSY_RETRY_SECONDS)
+                        if not await busy.again():
+                            return
                         continue
                     if claimed is None:
                         continue
                     item = claimed
                     self._again.add(key)  # more may wait behind it: claimed with this one's transaction
-                busy = 0
+                busy.reset()
                 following = await self._handle_one(item)
         except asyncio.CancelledError:
             raise

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.intake.busy import BusyWait
 from bot.intake.codec import reply_from_json
 from handlers.types import Reply
 from scheduler.ports import Rejected, RetryLater, Sender, Unreachable
@@ -24,9 +25,6 @@ log = logging.getLogger(__name__)
 
 MAX_SEND_ATTEMPTS = 12
 UNEXPECTED_RETRY_SECONDS = 15.0
-# While another live process is sending to a chat, look again this often, this many times (then recovery).
-BUSY_RETRY_SECONDS = 0.2
-BUSY_RETRIES = 75
 
 
 class ReplySender:
@@ -76,7 +74,7 @@ class ReplySender:
 
     async def _work(self, channel: str, chat: str) -> None:
         key = (channel, chat)
-        busy = 0
+        busy = BusyWait()
         try:
             while not self._stopping:
                 queue = self._handed.get(key)
@@ -95,11 +93,9 @@ class ReplySender:
                     if not isinstance(claimed, Busy | Wait):
                         self._again.add(key)  # more may wait behind it
                 if isinstance(item, Busy):
-                    busy += 1
-                    if busy > BUSY_RETRIES:
-                        return  # the periodic recovery looks again
                     self._again.add(key)
-                    await asyncio.sleep(BUSY_RETRY_SECONDS)
+                    if not await busy.again():
+                        return
                     continue
                 if isinstance(item, Wait):
                     self._again.add(key)
@@ -107,7 +103,7 @@ class ReplySender:
                     with contextlib.suppress(TimeoutError):  # a stop wakes the wait at once
                         await asyncio.wait_for(self._stopped.wait(), min(max(delay, 0.05), 60.0))
                     continue
-                busy = 0
+                busy.reset()
                 try:
                     settled = await self._send(item)
                 finally:
