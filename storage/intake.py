@@ -195,8 +195,10 @@ class SqlIntake:
         now = _utc(now)
         fresh: list[Stored] = []
         async with self.database.transaction() as session:
-            for sender, key, payload in events:
+            # Every sender's lock first, in one order: two batches naming the same senders cannot deadlock.
+            for sender in sorted({sender for sender, _, _ in events}):
                 await self._serialise(session, f"inbox:{channel}:{sender}")
+            for sender, key, payload in events:
                 busy = (await session.execute(_OPEN_EVENT, {"channel": channel, "owner": sender})).first()
                 mine = busy is None
                 stmt = (
@@ -235,8 +237,8 @@ class SqlIntake:
         self, session: AsyncSession, table: Any, owner: Any, claimed_status: str, now: datetime
     ) -> Any | Busy | None:
         """The oldest row of ``owner`` (a sender's events, a chat's replies) not yet done, when it is free for this
-        worker: None when there is none or it is handed to a caller of this worker, BUSY when another live worker
-        holds it (the owner's order is kept)."""
+        worker: None when there is none, BUSY when another live worker holds it or it is handed to a caller of
+        this one (the owner's order is kept)."""
         row = (
             await session.execute(
                 select(table).where(owner, table.status.in_((PENDING, claimed_status))).order_by(table.id).limit(1)
@@ -249,7 +251,9 @@ class SqlIntake:
             and row.claimed_by == self.worker
             and (table.__tablename__, row.id) in self._handed
         ):
-            return None
+            # Handed to a caller of this worker that has not taken it up yet (its transaction's commit is visible
+            # before the call returns): busy, so that the asker looks again rather than conclude nothing is left.
+            return BUSY
         if row.status == claimed_status and row.claimed_by != self.worker:
             live = (
                 await session.execute(self._live_workers(now).where(WorkerHeartbeatRow.worker == row.claimed_by))

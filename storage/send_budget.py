@@ -56,7 +56,10 @@ class SqlSendBudget:
     ) -> None:
         self.database = database
         self.account = account
-        self.per_slot = max(round(per_second * SLOT), 1)
+        self.per_second = per_second
+        # Never above the configured rate in any second: a slot's share is rounded down (at least one token, so a
+        # small rate still sends; the six-slot window then keeps the second's total to the rate).
+        self.per_slot = max(per_second // round(1 / SLOT), 1)
         # Broadcasts leave at least this many tokens of every slot to replies.
         self.headroom = max(1, round(self.per_slot * reply_headroom)) if self.per_slot > 1 else 0
         self.wall = wall
@@ -68,8 +71,11 @@ class SqlSendBudget:
         return self.per_slot if priority == REPLY else max(self.per_slot - self.headroom, 1)
 
     def window_cap(self, priority: str) -> int:
-        """Tokens in any six consecutive slots (any one-second window)."""
-        return self.cap(priority) * round(1 / SLOT)
+        """Tokens in any six consecutive slots (any one-second window): the configured rate, less the headroom
+        of five slots for broadcasts."""
+        if priority == REPLY:
+            return self.per_second
+        return max(self.per_second - self.headroom * round(1 / SLOT), 1)
 
     def for_priority(self, priority: str) -> PriorityBudget:
         return PriorityBudget(self, priority)
@@ -85,9 +91,10 @@ class SqlSendBudget:
 
     async def _grant_waiting(self, priority: str) -> None:
         queue = self._waiting[priority]
-        while queue:
-            while queue and queue[0].done():  # a sender that gave up (cancelled)
-                queue.popleft()
+        while True:
+            live = [waiter for waiter in queue if not waiter.done()]  # not those that gave up (cancelled)
+            queue.clear()
+            queue.extend(live)
             if not queue:
                 return
             slot = int(self.wall() / SLOT)
@@ -101,12 +108,14 @@ class SqlSendBudget:
                     if not waiter.done():
                         waiter.set_exception(error)
                 return
-            for _ in range(granted):
+            if not granted:
+                await asyncio.sleep(max((slot + 1) * SLOT - self.wall(), 0.001))
+                continue
+            while granted and queue:  # a sender that gave up meanwhile passes its token to the next
                 waiter = queue.popleft()
                 if not waiter.done():
                     waiter.set_result(None)
-            if not granted:
-                await asyncio.sleep(max((slot + 1) * SLOT - self.wall(), 0.001))
+                    granted -= 1
 
     async def _grant(self, priority: str, slot: int, n: int) -> int:
         """``n`` tokens of ``slot`` in one statement, all or none; how many were granted."""
