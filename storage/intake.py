@@ -96,7 +96,8 @@ class Wait:
 
 
 class Busy:
-    """Another live worker holds this sender's (chat's) oldest open row: try again shortly."""
+    """This sender's (chat's) oldest open row is held by another live worker, or handed by this one to a caller
+    that has not taken it up yet: try again shortly."""
 
 
 BUSY = Busy()
@@ -199,8 +200,8 @@ class SqlIntake:
             for sender in sorted({sender for sender, _, _ in events}):
                 await self._serialise(session, f"inbox:{channel}:{sender}")
             for sender, key, payload in events:
-                busy = (await session.execute(_OPEN_EVENT, {"channel": channel, "owner": sender})).first()
-                mine = busy is None
+                earlier = (await session.execute(_OPEN_EVENT, {"channel": channel, "owner": sender})).first()
+                mine = earlier is None
                 stmt = (
                     self._insert(session, _inbox)
                     .values(

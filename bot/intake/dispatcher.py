@@ -176,6 +176,7 @@ class Dispatcher:
             inbound = await decoder(json.loads(item.payload))
             if inbound is None:
                 await self._finish_without_effect(item)
+                self.intake.let_go(INBOX, item.id)
                 return None
 
             async def commit(store: Store, result: Result) -> None:
