@@ -291,3 +291,16 @@ async def test_webhook_delivery_with_secret_header(bot: Bot, fake: FakeTelegram)
     assert forged_status == 403
     assert await bot.delete_webhook()
     assert await bot.get_updates(timeout=0) == ()
+
+
+async def test_a_second_poller_ends_the_long_poll_in_progress_with_409(fake: FakeTelegram) -> None:
+    """As Telegram: two processes polling one token cut each other off ("terminated by other getUpdates")."""
+    from telegram.error import Conflict
+
+    async with make_bot(fake) as first, make_bot(fake) as second:
+        waiting = asyncio.create_task(first.get_updates(timeout=5))
+        await asyncio.sleep(0.2)
+        assert list(await second.get_updates(timeout=0)) == []
+        with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+            await waiting
+    assert [r.error_code for r in fake.rejected] == [409]

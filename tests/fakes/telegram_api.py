@@ -7,7 +7,8 @@ the bot did with ``sent_to``, ``wait_for_messages``, ``callback_answers`` and ``
 Behaviour kept faithful where PTB 22 or our adapter depend on it: getMe has ``is_bot``; dates are Unix
 seconds; callback queries carry ``chat_instance`` and the pressed message; commands carry a
 ``bot_command`` entity; editing a message to the same content is "message is not modified"; a callback
-query can be answered once; getUpdates answers 409 while a webhook is set. Unknown chats are accepted
+query can be answered once; getUpdates answers 409 while a webhook is set, and ends a long poll in progress with
+409 when another getUpdates comes (two processes polling one token). Unknown chats are accepted
 as private chats (real Telegram would say "chat not found" until the user writes first).
 
 Rate limits (off by default) apply to the ``send*`` methods except sendChatAction; edits are not limited.
@@ -344,6 +345,7 @@ class FakeTelegram:
         self._global_window = _SlidingWindow(global_rate) if global_rate else None
         self._chat_windows: dict[int, _SlidingWindow] = {}
         self._updates_changed = asyncio.Condition()
+        self._poll_generation = 0
         self._changed = asyncio.Condition()
         self._closing = False
 
@@ -699,13 +701,26 @@ class FakeTelegram:
         limit = min(max(params.get_int("limit", 100) or 100, 1), 100)
         timeout = params.get_float("timeout", 0.0)
         async with self._updates_changed:
+            # As Telegram does: a second poller ends the long poll in progress with 409 (two bot processes
+            # polling one token keep cutting each other off).
+            self._poll_generation += 1
+            mine = self._poll_generation
+            self._updates_changed.notify_all()
             self._confirm(offset)
             if not self._pending and timeout > 0 and not self._closing:
                 try:
                     async with asyncio.timeout(timeout):
-                        await self._updates_changed.wait_for(lambda: bool(self._pending) or self._closing)
+                        await self._updates_changed.wait_for(
+                            lambda: bool(self._pending) or self._closing or self._poll_generation != mine
+                        )
                 except TimeoutError:
                     pass
+            if self._poll_generation != mine:
+                description = (
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+                )
+                self.rejected.append(RejectedCall("getUpdates", 0, 409, description))
+                raise ApiError(409, description)
             # Sorted, so PTB's next offset (last id + 1) confirms a redelivered old update as well.
             batch = sorted(self._pending[:limit], key=lambda queued: queued.update_id)
             for queued in batch:
