@@ -31,6 +31,7 @@ from handlers.commands import EVERYONE
 from handlers.reminders import alert_admins
 from scheduler.sweeper import worker_id
 from storage.intake import SqlIntake
+from storage.poll_lease import SqlPollLease
 from storage.send_budget import BROADCAST, REPLY, SqlSendBudget
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,8 @@ async def _start_telegram(channels: Channels) -> None:
             runtime.routes.append((TELEGRAM_WEBHOOK_PATH, hook))
             await channel.start_webhook(url, secret)
         else:
-            await channel.start_polling(lambda reason: channels.failed("telegram", reason))
+            lease = SqlPollLease(app.database, f"telegram-poll:{channel.account}")
+            await channel.start_polling(lambda reason: channels.failed("telegram", reason), lease)
     except TelegramRefused as error:
         raise ConfigurationError(str(error)) from error
     except NetworkError as error:

@@ -15,7 +15,7 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import (
     Bot,
@@ -57,8 +57,22 @@ Receive = Callable[[str, list[IncomingEvent]], Awaitable[int]]
 OnFailure = Callable[[str], None]
 
 
+# A process that does not hold the polling lease looks again this often (a dead poller's lock goes at once).
+LEASE_RETRY_SECONDS = 2.0
+
+
 class TelegramRefused(RuntimeError):
     """Telegram refused to work with this bot at all: the message says why (token, missing method)."""
+
+
+class PollLease(Protocol):
+    """Whether this process may poll the bot account (storage.poll_lease: one poller per deployment)."""
+
+    async def acquire(self) -> bool: ...
+
+    async def check(self) -> None: ...
+
+    async def release(self) -> None: ...
 
 
 class TelegramChannel:
@@ -94,6 +108,7 @@ class TelegramChannel:
             **kwargs,
         )
         self._polling: asyncio.Task[None] | None = None
+        self._lease: PollLease | None = None
         self._stop = asyncio.Event()
         self._background: set[asyncio.Task[None]] = set()
 
@@ -116,10 +131,12 @@ class TelegramChannel:
                 f"the Bot API at TELEGRAM_API_BASE_URL does not offer {method} (404 Not Found)"
             ) from error
 
-    async def start_polling(self, on_failure: OnFailure | None = None) -> None:
+    async def start_polling(self, on_failure: OnFailure | None = None, lease: PollLease | None = None) -> None:
+        """Poll in the background; with ``lease``, only while this process holds it (one poller per account)."""
         await self.initialize()
         await self._call_setup("deleteWebhook", self.bot.delete_webhook(drop_pending_updates=False))
         self._stop.clear()
+        self._lease = lease
         self._polling = asyncio.create_task(self._poll_forever(on_failure), name="telegram polling")
 
     async def start_webhook(self, url: str, secret: str) -> None:
@@ -142,6 +159,9 @@ class TelegramChannel:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._polling
             self._polling = None
+        if self._lease is not None:
+            with contextlib.suppress(Exception):
+                await self._lease.release()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await self.bot.shutdown()
 
@@ -154,6 +174,9 @@ class TelegramChannel:
         failures = 0
         while not self._stop.is_set():
             try:
+                if self._lease is not None and not await self._lease.acquire():
+                    await self._pause(LEASE_RETRY_SECONDS)  # another process polls; take over when it is gone
+                    continue
                 updates = await self.bot.get_updates(
                     offset=offset, timeout=self._poll_timeout, allowed_updates=Update.ALL_TYPES
                 )
@@ -173,6 +196,8 @@ class TelegramChannel:
                 await self._pause(_seconds(error.retry_after))
             except Conflict:
                 logger.warning("getUpdates conflicts with a webhook or another bot process; retrying in 5 s")
+                if self._lease is not None:
+                    await self._lease.check()
                 await self._pause(5)
             except (NetworkError, TelegramError) as error:
                 failures += 1

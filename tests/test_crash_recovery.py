@@ -397,3 +397,44 @@ async def test_sigkill_mid_broadcast_repeats_at_most_one_notice_per_kill(
     )
     assert lost == 0
     assert repeats <= kills
+
+
+@pytest.mark.skipif(not PG_URL, reason="replicas share PostgreSQL (SQLite serves one process)")
+async def test_two_polling_replicas_take_turns_and_the_survivor_polls_when_the_poller_dies(tmp_path: Path) -> None:
+    """Telegram ends one of two concurrent long polls with 409; two replicas in polling mode must not keep cutting
+    each other off. One holds the polling lease; when it is killed, the other takes over and answers."""
+    seed_file = tmp_path / "seed.yaml"
+    seed_file.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
+    async with fresh_database(tmp_path, "postgres") as url, FakeTelegram() as fake:
+        p = Platform("telegram", "polling", fake)
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+            "DATABASE_URL": url,
+            "FILE_STORE_DIR": str(tmp_path / "files"),
+            "SUGGESTION_KEY_FILE": str(tmp_path / "suggestion.key"),
+            "SEED_FILE": str(seed_file),
+            "INTAKE_STALE_SECONDS": "2",
+            "LOG_LEVEL": "INFO",
+        }
+        bots = []
+        for i in range(2):
+            (tmp_path / f"bot{i}").mkdir()
+            bots.append(BotProcess({**env, **p.env(_free_port())}, tmp_path / f"bot{i}"))
+            await bots[-1].start()
+        try:
+            await fake.user_sends_text(900_001, "/start", first_name="An")
+            assert await wait_for(lambda: len(fake.sent_to(900_001)) >= 1, 20)
+            await asyncio.sleep(3)  # long enough for the waiting replica to try, and fail, to take the lease
+            assert [r for r in fake.rejected if r.error_code == 409] == []
+            polling = [b for b in bots if "polling lease" in b.log.read_text(errors="replace")]
+            assert len(polling) == 1
+            await polling[0].kill()
+            survivor = next(b for b in bots if b is not polling[0])
+            await fake.user_sends_text(900_002, "/start", first_name="Bình")
+            assert await wait_for(lambda: len(fake.sent_to(900_002)) >= 1, 20), "the survivor did not take over"
+            assert "polling lease" in survivor.log.read_text(errors="replace")
+        finally:
+            for bot in bots:
+                if bot.process is not None and bot.process.returncode is None:
+                    await bot.stop()
