@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, select
 
 from handlers.campaign import COUNTED
-from handlers.domain import Person, Role, Status
+from handlers.domain import Person, Status
 from handlers.reports.store import BodyTally, FiledReport, RecognisedEntry, ReportKind, TransferEntry
 from storage.duplicates import SimilarityFlagRow
 from storage.models import (
@@ -22,7 +22,6 @@ from storage.models import (
     InitiativeRow,
     PersonRow,
     RecognitionDecisionRow,
-    RoleGrantRow,
     RoundRow,
     TransferRow,
     UnitRow,
@@ -297,18 +296,6 @@ class ReportQueries:
         row.content, row.filed_by, row.filed_at = dict(content), by_person_id, now.astimezone(UTC)
         await self.session.flush()
         return previous
-
-    async def people_holding(self, role: Role, body_id: int) -> Sequence[Person]:
-        rows = (
-            await self.session.execute(
-                select(PersonRow)
-                .join(RoleGrantRow, RoleGrantRow.person_id == PersonRow.id)
-                .where(RoleGrantRow.role == role.value, RoleGrantRow.body_id == body_id)
-                .order_by(PersonRow.id)
-                .distinct()
-            )
-        ).scalars()
-        return [await self._person(row) for row in rows]
 
 
 def _report(row: BodyReportRow, name: str | None) -> FiledReport:

@@ -313,7 +313,7 @@ class ReportFlow:
             text = T.MID_FILED_NOTICE.format(**values)
         else:
             text = (T.REFILED_NOTICE if previous else T.FILED_NOTICE).format(**values)
-        recipients = await ctx.store.people_holding(Role.PROVINCE_OFFICE, province.id)
+        recipients = await ctx.store.people_with_role_in(Role.PROVINCE_OFFICE, province.id)
         moment = ctx.now.isoformat(timespec="seconds")
         for recipient in recipients:
             await ctx.store.enqueue(

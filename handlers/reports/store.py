@@ -109,6 +109,6 @@ class ReportStore(Protocol):
         """File (or replace) the body's report; returns the report it replaced, if any."""
         ...
 
-    async def people_holding(self, role: Role, body_id: int) -> Sequence[Person]:
+    async def people_with_role_in(self, role: Role, body_id: int) -> Sequence[Person]:
         """People granted ``role`` in ``body_id`` (whatever the store's scope)."""
         ...
