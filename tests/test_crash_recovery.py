@@ -208,6 +208,32 @@ async def settle(p: Platform, expected: int | None, timeout: float = 60, quiet: 
         await asyncio.sleep(0.1)
 
 
+def bot_env(work: Path, url: str, **settings: str) -> dict[str, str]:
+    """The environment of a real bot process: the database, a seed file in ``work`` and ``settings``."""
+    seed_file = work / "seed.yaml"
+    seed_file.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "DATABASE_URL": url,
+        "FILE_STORE_DIR": str(work / "files"),
+        "SUGGESTION_KEY_FILE": str(work / "suggestion.key"),
+        "SEED_FILE": str(seed_file),
+        "LOG_LEVEL": "INFO",
+        **settings,
+    }
+
+
+async def start_replicas(work: Path, env: dict[str, str], p: Platform, count: int) -> list[BotProcess]:
+    """``count`` bot processes on one database, each with its own folder and HTTP port."""
+    bots = []
+    for i in range(count):
+        (work / f"bot{i}").mkdir()
+        bots.append(BotProcess({**env, **p.env(_free_port())}, work / f"bot{i}"))
+        await bots[-1].start()
+    return bots
+
+
 async def run_bot(
     tmp: Path, backend: str, name: str, mode: str, *, kills: int, seed: int, expected: int | None = None
 ) -> tuple[dict[int, list[str]], dict[str, int], int]:
@@ -215,23 +241,10 @@ async def run_bot(
     user received, the intake's row counts, and the number of kills made."""
     work = tmp / f"{name}-{mode}-{kills}"
     work.mkdir()
-    seed_file = work / "seed.yaml"
-    seed_file.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
     rng = random.Random(seed)
     async with fresh_database(work, backend) as url, platform(name, mode) as p:
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
-            "DATABASE_URL": url,
-            "FILE_STORE_DIR": str(work / "files"),
-            "SUGGESTION_KEY_FILE": str(work / "suggestion.key"),
-            "SEED_FILE": str(seed_file),
-            "REMINDER_INTERVAL_SECONDS": "3600",
-            # A killed process's claims are taken over once it missed its heartbeats for this long.
-            "INTAKE_STALE_SECONDS": "3",
-            "LOG_LEVEL": "INFO",
-            **p.env(_free_port()),
-        }
+        # A killed process's claims are taken over once it missed its heartbeats for INTAKE_STALE_SECONDS.
+        env = bot_env(work, url, REMINDER_INTERVAL_SECONDS="3600", INTAKE_STALE_SECONDS="3", **p.env(_free_port()))
         bot = BotProcess(env, work)
         await bot.start()
         total_updates = USERS * len(script(0))
@@ -346,30 +359,19 @@ async def test_sigkill_mid_broadcast_repeats_at_most_one_notice_per_kill(
     """A broadcast killed three times (on two replicas: one of them at random, the other sending on): nothing
     lost, at most the notice in flight at each kill repeated."""
     rng = random.Random(11)
-    seed_file = tmp_path / "seed.yaml"
-    seed_file.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
     chats = {FIRST_BROADCAST_CHAT + i for i in range(BROADCAST)}
     # 10 ms per Bot API call, as a near network would take: the broadcast lasts long enough to be killed in.
     async with fresh_database(tmp_path, backend) as url, FakeTelegram(latency=0.01) as fake:
         p = Platform("telegram", "polling", fake)
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
-            "DATABASE_URL": url,
-            "FILE_STORE_DIR": str(tmp_path / "files"),
-            "SUGGESTION_KEY_FILE": str(tmp_path / "suggestion.key"),
-            "SEED_FILE": str(seed_file),
-            "REMINDER_INTERVAL_SECONDS": "0.5",
-            "INTAKE_STALE_SECONDS": "2",
-            "NOTICE_SENDS_IN_FLIGHT": "1",
-            "TELEGRAM_MAX_MESSAGES_PER_SECOND": "1000",
-            "LOG_LEVEL": "INFO",
-        }
-        bots = []
-        for i in range(replicas):
-            (tmp_path / f"bot{i}").mkdir()
-            bots.append(BotProcess({**env, **p.env(_free_port())}, tmp_path / f"bot{i}"))
-            await bots[-1].start()
+        env = bot_env(
+            tmp_path,
+            url,
+            REMINDER_INTERVAL_SECONDS="0.5",
+            INTAKE_STALE_SECONDS="2",
+            NOTICE_SENDS_IN_FLIGHT="1",
+            TELEGRAM_MAX_MESSAGES_PER_SECOND="1000",
+        )
+        bots = await start_replicas(tmp_path, env, p, replicas)
         await add_reminders(url, BROADCAST, FIRST_BROADCAST_CHAT)
 
         def delivered() -> list[int]:
@@ -403,25 +405,9 @@ async def test_sigkill_mid_broadcast_repeats_at_most_one_notice_per_kill(
 async def test_two_polling_replicas_take_turns_and_the_survivor_polls_when_the_poller_dies(tmp_path: Path) -> None:
     """Telegram ends one of two concurrent long polls with 409; two replicas in polling mode must not keep cutting
     each other off. One holds the polling lease; when it is killed, the other takes over and answers."""
-    seed_file = tmp_path / "seed.yaml"
-    seed_file.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
     async with fresh_database(tmp_path, "postgres") as url, FakeTelegram() as fake:
         p = Platform("telegram", "polling", fake)
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
-            "DATABASE_URL": url,
-            "FILE_STORE_DIR": str(tmp_path / "files"),
-            "SUGGESTION_KEY_FILE": str(tmp_path / "suggestion.key"),
-            "SEED_FILE": str(seed_file),
-            "INTAKE_STALE_SECONDS": "2",
-            "LOG_LEVEL": "INFO",
-        }
-        bots = []
-        for i in range(2):
-            (tmp_path / f"bot{i}").mkdir()
-            bots.append(BotProcess({**env, **p.env(_free_port())}, tmp_path / f"bot{i}"))
-            await bots[-1].start()
+        bots = await start_replicas(tmp_path, bot_env(tmp_path, url, INTAKE_STALE_SECONDS="2"), p, 2)
         try:
             await fake.user_sends_text(900_001, "/start", first_name="An")
             assert await wait_for(lambda: len(fake.sent_to(900_001)) >= 1, 20)
