@@ -85,10 +85,12 @@ def application(author: Person, unit_name: str, title: str, **overrides: Any) ->
 
 
 async def submit(app: App, clock: Clock, author: Person, data: dict[str, Any]) -> Initiative:
-    """A submitted initiative, filed as the wizard files it (receipt, round, status change, snapshot)."""
+    """A submitted initiative, filed as the wizard files it (receipt, round, status change, snapshot), into a
+    round of the author's own body."""
     now = clock()
     today = now.astimezone(app.config.timezone).date()
     async with app.database.unit_of_work() as store:
+        store.scope_to(author.home_body_id)
         await store.ensure_campaign(today.year, default_plan(app.config, today.year))
         unit = await store.unit(author.unit_id) if author.unit_id else None
         chosen, _ = pick_round(list(await store.rounds()), unit.sector if unit else Sector.OTHER, today)

@@ -14,16 +14,14 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.app import App
-from handlers.domain import Initiative, Person, Sector, Status, receipt_number
+from handlers.domain import Initiative, Person
 from handlers.reports import build_overview, build_year_report
-from handlers.rounds import pick_round
 from handlers.texts import common as C
 from handlers.texts import reports as T
-from handlers.transitions import change_status
 from similarity import Match
 from storage.models import BodyReportRow
 from tests.reminder_support import Recorder, local, tick_at
-from tests.review_support import accept, application, chat, person, publish_round, scored
+from tests.review_support import accept, application, chat, person, publish_round, scored, submit
 from tests.support import WIZARD_VARIANTS, Chat, Clock
 
 ROUNDS = [
@@ -87,22 +85,6 @@ async def seeded(app: App, name: str) -> Person:
     async with app.database.unit_of_work() as store:
         found = [p for p in (await store.people(range(1, 100))).values() if p.full_name == name]
         return found[0]
-
-
-async def submit(app: App, clock: Clock, author: Person, data: dict[str, Any]) -> Initiative:
-    """Filed as the wizard files it, into a round of the author's own body."""
-    now = clock()
-    today = now.astimezone(app.config.timezone).date()
-    async with app.database.unit_of_work() as store:
-        store.scope_to(author.home_body_id)
-        unit = await store.unit(author.unit_id) if author.unit_id else None
-        chosen, _ = pick_round(list(await store.rounds()), unit.sector if unit else Sector.OTHER, today)
-        assert chosen is not None
-        draft = await store.create_initiative(author.id, data, now)
-        receipt = receipt_number(today.year, await store.next_receipt_seq(today.year))
-        return await change_status(
-            store, draft, Status.SUBMITTED, now=now, by_person_id=author.id, receipt_no=receipt, round_id=chosen.id
-        )
 
 
 def filed(author: Person, unit: str, title: str, variant: int, **overrides: Any) -> dict[str, Any]:
