@@ -4,7 +4,8 @@ Receiving: long polling or a webhook. Either way an update is stored in the inta
 it arrived — in polling the next ``getUpdates`` offset moves past an update only once it is stored, and a
 webhook call is answered 200 only then — so a crash at any moment loses nothing; the update is decoded and
 handled afterwards (``decode``). Sending: options become inline buttons (one per row, ``callback_data`` =
-option value); text is always sent plain (no parse_mode), so nothing a user typed can break the formatting.
+the question and the option value, so a press of an older message's button is known as such); text is always
+sent plain (no parse_mode), so nothing a user typed can break the formatting.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)
 MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)
 # Documents of these types are sent as photos (Telegram shows them in the chat); anything else as a file.
+# callback_data of a button: "~<question>~<option value>" (at most 64 bytes, else the bare value).
+QUESTION_MARK = "~"
+MAX_CALLBACK_DATA = 64
 PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
 # Deeper JSON than any real update: refused before it reaches the parser.
 MAX_JSON_DEPTH = 64
@@ -279,14 +283,16 @@ class TelegramChannel:
     async def _choice_inbound(self, update: Update, user: User) -> Inbound | None:
         query = update.callback_query
         assert query is not None
-        # The spinner and the old keyboard are settled beside the handling, not before it: neither is a
-        # message (no sending budget), and the answer should not wait for them.
-        task = asyncio.create_task(_settle_callback(query))
+        # The spinner is stopped beside the handling, not before it (answering a press is not a message: no
+        # sending budget, and the answer should not wait for it). The keyboard stays: the question in each button
+        # tells an older one from the current one, and taking it away would cost a rate-limited call per press.
+        task = asyncio.create_task(_answer_press(query))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
         if query.data is None:
             return None
-        return self._inbound(update, user, choice=clean_text(query.data))
+        question, value = _read_button(clean_text(query.data) or "")
+        return self._inbound(update, user, choice=value, question=question)
 
     def _document_inbound(self, update: Update, user: User, message: Message) -> Inbound:
         document = message.document
@@ -350,7 +356,7 @@ class TelegramChannel:
         if reply.menu is not None:
             await self.set_menu(reply.menu, chat_id)
             return
-        markup = _contact_keyboard(reply) or _keyboard(reply.options)
+        markup = _contact_keyboard(reply) or _keyboard(reply.options, reply.question)
         if reply.document is not None:
             await self._send_with_document(chat_id, reply, markup)
             return
@@ -418,17 +424,38 @@ def _seconds(value: Any) -> float:
 # ---------------------------------------------------------------------- helpers
 
 
-async def _settle_callback(query: CallbackQuery) -> None:
-    """Stop the button's spinner and remove the keyboard so an old button cannot be pressed again."""
+async def _answer_press(query: CallbackQuery) -> None:
+    """Stop the button's spinner, with the pressed option's label shown for a moment (a toast, not a message)."""
+    label = _pressed_label(query)
     try:
-        await query.answer()
+        await query.answer(text=f"✓ {label}"[:200] if label else None)
     except TelegramError as error:
         logger.debug("could not answer a callback query: %s", error)
-    if isinstance(query.message, Message):
-        try:
-            await query.message.edit_reply_markup(reply_markup=None)
-        except TelegramError as error:
-            logger.debug("could not remove an old keyboard: %s", error)
+
+
+def _pressed_label(query: CallbackQuery) -> str:
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return ""
+    for row in message.reply_markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return ""
+
+
+def _button_data(question: str, value: str) -> str:
+    data = f"{QUESTION_MARK}{question}{QUESTION_MARK}{value}"
+    return data if question and len(data.encode()) <= MAX_CALLBACK_DATA else value
+
+
+def _read_button(data: str) -> tuple[str | None, str]:
+    """(question, option value) of a button's callback_data; no question for a button sent without one."""
+    if data.startswith(QUESTION_MARK):
+        question, mark, value = data[1:].partition(QUESTION_MARK)
+        if mark:
+            return question, value
+    return None, data
 
 
 def _contact_keyboard(reply: Reply) -> ReplyKeyboardMarkup | None:
@@ -441,11 +468,11 @@ def _contact_keyboard(reply: Reply) -> ReplyKeyboardMarkup | None:
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
-def _keyboard(options: Sequence[Option]) -> InlineKeyboardMarkup | None:
+def _keyboard(options: Sequence[Option], question: str = "") -> InlineKeyboardMarkup | None:
     if not options:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(option.label, callback_data=option.value)] for option in options]
+        [[InlineKeyboardButton(option.label, callback_data=_button_data(question, option.value))] for option in options]
     )
 
 

@@ -13,7 +13,7 @@ from handlers.admin import flow as admin
 from handlers.campaigns import notices as notice_commands
 from handlers.commands import CommandSpec, CommandTable
 from handlers.context import Command, Context, FlowConfig
-from handlers.domain import Role
+from handlers.domain import Conversation, Role
 from handlers.forms import FormFlow
 from handlers.identity import flow as identity
 from handlers.identity.flow import ContactOutcome, claim_invitation, invitation_code, on_contact
@@ -34,7 +34,7 @@ from handlers.texts import commands as D
 from handlers.texts import common as C
 from handlers.texts import identity as I
 from handlers.texts import registration as R
-from handlers.types import Inbound, Outgoing, Reply, Result
+from handlers.types import STALE_CHOICE, Inbound, Outgoing, Reply, Result
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,12 @@ CommitHook = Callable[[Store, Result], Awaitable[None]]
 
 MAX_ATTEMPTS = 5
 ROLE_HELP_ROLES = frozenset({Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD, Role.BODY_HEAD, Role.PROVINCE_OFFICE})
+
+
+def _asked(conversation: Conversation) -> str:
+    """The question the conversation's latest buttons were shown with: its version, which every event's save moves
+    on (so a double tap, or a button under an older message, never answers the question asked since)."""
+    return str(conversation.version)
 
 
 def _reply_displayable(reply: Reply) -> Reply:
@@ -166,6 +172,8 @@ class Core:
         if check_replay and inbound.event_id and not await store.claim_event(inbound.channel, inbound.event_id):
             return Result()
         identity, person, conversation = await store.load_actor(inbound.channel, inbound.user_id)
+        if inbound.choice is not None and inbound.question is not None and inbound.question != _asked(conversation):
+            inbound = replace(inbound, choice=STALE_CHOICE)
         # Everything this event sees and changes is the acting body's; before registration, every body's units.
         store.scope_to(person.body_id if person is not None else None)
         left = None
@@ -214,6 +222,9 @@ class Core:
         for person_id in sorted(ctx.changed_people):
             await self._refresh_menus(ctx, person_id)
         await store.save_conversation(ctx.conversation)
+        # Each event moves the conversation on, so the buttons shown now answer only the question asked now.
+        asked = _asked(ctx.conversation)
+        ctx.result.replies = [replace(r, question=asked) if r.options else r for r in ctx.result.replies]
         return ctx.result
 
     async def _refresh_menus(self, ctx: Context, person_id: int) -> None:

@@ -45,6 +45,11 @@ class SharedContact:
     user_id: str = ""
 
 
+# What the press of a button shown with an older question arrives as (the core's doing): it is no option's value,
+# so the flow answers as for any choice it does not offer, and asks its current question again.
+STALE_CHOICE = "\x00old-question"
+
+
 @dataclass(frozen=True)
 class Inbound:
     """One thing a user did: typed text, pressed a button (``choice``), or sent a file."""
@@ -58,6 +63,9 @@ class Inbound:
     event_id: str | None = None
     display_name: str = ""
     contact: SharedContact | None = None
+    # For a pressed button, the question it was shown with (``Reply.question``); None when the channel has no
+    # buttons or the button carried none.
+    question: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,9 @@ class Reply:
     # Not a message: the chat's command menu is now exactly these (command, description) pairs. Only channels
     # with a command menu (Telegram) get such a reply.
     menu: tuple[tuple[str, str], ...] | None = None
+    # Which question the options answer, set by the core: a channel with buttons puts it in each button, so a
+    # press of a button left under an older message is known as such (no keyboard has to be taken away).
+    question: str = ""
 
 
 @dataclass(frozen=True)

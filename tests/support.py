@@ -43,15 +43,24 @@ class Chat:
     async def say(self, text: str) -> list[Reply]:
         return await self._send(Inbound(self.channel, self.user_id, text=text, event_id=self._event_id()))
 
-    async def press(self, label: str) -> list[Reply]:
-        """Press the button whose label contains ``label`` in the last reply that has options."""
-        for reply in reversed(self.replies):
+    async def press(self, label: str, replies: list[Reply] | None = None) -> list[Reply]:
+        """Press the button whose label contains ``label`` in the last reply that has options (of ``replies``, an
+        earlier answer whose buttons are still on the screen, when given)."""
+        shown = self.replies if replies is None else replies
+        for reply in reversed(shown):
             for option in reply.options:
                 if label in option.label:
+                    question = reply.question or None
                     return await self._send(
-                        Inbound(self.channel, self.user_id, choice=option.value, event_id=self._event_id())
+                        Inbound(
+                            self.channel,
+                            self.user_id,
+                            choice=option.value,
+                            question=question,
+                            event_id=self._event_id(),
+                        )
                     )
-        raise AssertionError(f"no button {label!r} in {[o.label for r in self.replies for o in r.options]}")
+        raise AssertionError(f"no button {label!r} in {[o.label for r in shown for o in r.options]}")
 
     async def send_file(
         self, name: str, content: bytes, kind: AttachmentKind = AttachmentKind.DOCUMENT, size: int | None = None

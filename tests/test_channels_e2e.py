@@ -166,6 +166,20 @@ async def test_telegram_buttons_and_document_upload(
             seen = len(texts())
             await telegram.user_presses_button(user, summary.message_id, submit)
             await eventually(lambda: any("SK-2026-0001" in m for m in texts()[seen:]), "the receipt")
+            # Each press was answered by its one message: no keyboard was taken away or edited.
+            assert telegram.edits == []
+            assert [a.text for a in telegram.callback_answers] == [
+                "✓ Xong, không gửi thêm",
+                "✓ Tôi xin cam đoan",
+                "✓ Nộp đơn",
+            ]
+            # The old keyboards stay, but their buttons answer only the question they came with: pressing «Nộp
+            # đơn» again (a double tap), or the declaration under an older message, files nothing twice.
+            for message, data in ((summary, submit), (declare, declare.buttons[0][1])):
+                seen = len(texts())
+                await telegram.user_presses_button(user, message.message_id, data)
+                await eventually(partial(_arrived, texts, seen, "câu hỏi cũ"), "the stale-button answer")
+            assert len(await submitted(app)) == 1
             rows = await submitted(app)
             assert rows[0].data["attachments"][0]["name"] == "bien-ban.pdf"
             key = hashlib.sha256(b"%PDF-1.4 bien ban").hexdigest()
@@ -280,3 +294,4 @@ async def test_a_refused_zalo_token_stops_the_bot_with_a_clear_error(
         finally:
             await app.close()
     assert ZALO_TOKEN not in caplog.text
+

@@ -55,6 +55,8 @@ class EchoBot:
             raise RuntimeError("boom")
         if inbound.text == "chon":
             return Reply("Chọn một", options=(Option("a", "Phương án A"), Option("b", "Phương án B")))
+        if inbound.text == "hoi":
+            return Reply("Câu 7", options=(Option("a", "Có"), Option("b" * 62, "Dài")), question="7")
         if inbound.text == "tep":
             return Reply("Mẫu báo cáo đây", document=REPORT)
         if inbound.text == "anh":
@@ -62,7 +64,7 @@ class EchoBot:
         if inbound.text == "dai":
             return Reply("x" * 5000)
         if inbound.choice is not None:
-            return Reply(f"Đã chọn {inbound.choice}")
+            return Reply(f"Đã chọn {inbound.choice}" + (f" ở câu {inbound.question}" if inbound.question else ""))
         if inbound.attachment is not None:
             return Reply(f"Đã nhận {inbound.attachment.kind}")
         return Reply(f"Bạn nói: {inbound.text}")
@@ -227,11 +229,30 @@ async def test_button_press_arrives_as_choice(polling: TelegramChannel, fake: Fa
     assert (inbound.choice, inbound.text, inbound.event_id) == ("b", None, f"{USER}:{update_id}")
     messages = await fake.wait_for_messages(USER, 2)
     assert messages[1].text == "Đã chọn b"
-    # The spinner and the old keyboard are settled beside the handling: wait for them.
+    # The spinner is stopped beside the handling, with the pressed label as a toast; the keyboard stays (no
+    # rate-limited call besides the answer).
     await eventually(lambda: len(fake.callback_answers) == 1, "the callback answered")
-    await eventually(lambda: menu.buttons == [], "the old keyboard gone")
-    with pytest.raises(ValueError, match="no button"):
-        await fake.user_presses_button(USER, menu.message_id, "a")
+    assert fake.callback_answers[0].text == "✓ Phương án B"
+    assert fake.edits == []
+    assert [m.method for m in fake.sent_to(USER)] == ["sendMessage", "sendMessage"]
+    assert menu.buttons == [("Phương án A", "a"), ("Phương án B", "b")]
+
+
+async def test_buttons_carry_their_question(polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot) -> None:
+    await fake.user_sends_text(USER, "hoi")
+    [question] = await fake.wait_for_messages(USER, 1)
+    # An option value too long to carry the question within Telegram's 64 bytes goes bare.
+    assert question.buttons == [("Có", "~7~a"), ("Dài", "b" * 62)]
+    await echo.next()
+    await fake.user_presses_button(USER, question.message_id, "~7~a")
+    inbound = await echo.next()
+    assert (inbound.choice, inbound.question) == ("a", "7")
+    await fake.user_presses_button(USER, question.message_id, "b" * 62)
+    inbound = await echo.next()
+    assert (inbound.choice, inbound.question) == ("b" * 62, None)
+    # A button of another bot's making, or one sent before buttons carried questions, is its bare value.
+    messages = await fake.wait_for_messages(USER, 3)
+    assert [m.text for m in messages[1:]] == ["Đã chọn a ở câu 7", "Đã chọn " + "b" * 62]
 
 
 async def test_document_arrives_with_its_bytes(polling: TelegramChannel, fake: FakeTelegram, echo: EchoBot) -> None:

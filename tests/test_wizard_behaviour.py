@@ -242,3 +242,28 @@ async def test_attachments_are_checked_and_kept(app: App) -> None:
     data = await draft_data(app)
     assert [f["name"] for f in data["attachments"]] == [f"tep-{i}.pdf" for i in range(10)]
     assert await app.files.get(hashlib.sha256(b"%PDF 3").hexdigest()) == b"%PDF 3"
+
+
+async def test_a_button_under_an_older_question_answers_nothing(app: App) -> None:
+    """Keyboards stay on the screen after a press; a button of an older question must not answer the current
+    one, even when its value is one of the current question's (here both are numbered lists)."""
+    chat = Chat(app.core.handle)
+    await play(chat, REGISTRATION_SCRIPT + WIZARD_SCRIPT[:6])
+    assert "Chủ đầu tư" in chat.text
+    investor = chat.replies
+    first = next(r for r in investor if r.options).options[0]
+    await chat.press(first.label)
+    assert "Lĩnh vực" in chat.text
+    before = await draft_data(app)
+    await chat.press(first.label, investor)
+    assert "câu hỏi cũ" in chat.text and "Lĩnh vực" in chat.text
+    assert await draft_data(app) == before
+    field_question = chat.replies  # asked again, with buttons of its own
+    # The same button pressed twice (a double tap): the second press is of a question already answered.
+    sector = next(r for r in field_question if r.options).options[0]
+    await chat.press(sector.label, field_question)
+    assert "loại giải pháp" in chat.text
+    answered = await draft_data(app)
+    await chat.press(sector.label, field_question)
+    assert "câu hỏi cũ" in chat.text and "loại giải pháp" in chat.text
+    assert await draft_data(app) == answered

@@ -15,6 +15,8 @@ def reply_to_json(reply: Reply) -> str:
         data["options"] = [[o.value, o.label, o.key] if o.key else [o.value, o.label] for o in reply.options]
     if reply.request_contact:
         data["request_contact"] = reply.request_contact
+    if reply.question:
+        data["question"] = reply.question
     if reply.menu is not None:
         data["menu"] = [[name, description] for name, description in reply.menu]
     if reply.document is not None:
@@ -41,5 +43,6 @@ def reply_from_json(payload: str) -> Reply:
         options=options,
         document=document,
         request_contact=data.get("request_contact", ""),
+        question=data.get("question", ""),
         menu=tuple((name, description) for name, description in menu) if menu is not None else None,
     )

@@ -12,6 +12,7 @@ from handlers.parsing import match_option
 from handlers.store import Store
 from handlers.texts import acting as T
 from handlers.texts import commands as D
+from handlers.texts import common as C
 from handlers.texts.registration import ROLE_LABELS
 from handlers.types import Option
 
@@ -129,6 +130,9 @@ class ActingFlow:
             chosen = next((o for o in options if o.value == ctx.inbound.choice), None)
         else:
             chosen = match_option(ctx.inbound.text or "", options)
+        if chosen is None and ctx.inbound.choice is not None:
+            ctx.say(C.STALE_BUTTON, options)
+            return
         if chosen is None:
             ctx.say(T.NOT_IN_LIST.format(text=(ctx.inbound.text or "").strip()[:40]), options)
             return

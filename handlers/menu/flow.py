@@ -79,7 +79,10 @@ class MenuFlow:
         else:
             chosen = match_option(ctx.inbound.text or "", options)
         if chosen is None:
-            ctx.say(C.UNSUPPORTED_INPUT if ctx.inbound.text or ctx.inbound.attachment else C.EMPTY_MESSAGE)
+            if ctx.inbound.choice is not None:
+                ctx.say(C.STALE_BUTTON)
+            else:
+                ctx.say(C.UNSUPPORTED_INPUT if ctx.inbound.text or ctx.inbound.attachment else C.EMPTY_MESSAGE)
             ctx.say(C.MENU_TITLE, options)
             return
         await self.act(ctx, chosen.value)
