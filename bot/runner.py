@@ -21,7 +21,7 @@ from bot.console import ConsoleChannel
 from bot.intake.dispatcher import Dispatcher
 from bot.intake.sending import ReplySender
 from bot.public_page import Handler, public_routes
-from bot.senders import Senders
+from bot.senders import ChatPacer, Senders
 from bot.settings import Settings
 from bot.zalo.channel import ZaloChannel, webhook_handler
 from bot.zalo.client import ZaloClient
@@ -128,8 +128,9 @@ async def _start_telegram(channels: Channels) -> None:
         max_attachment_bytes=app.config.max_attachment_bytes,
     )
     budget = SqlSendBudget(app.database, f"telegram:{channel.account}", settings.telegram_max_messages_per_second)
-    runtime.senders.telegram(channel, budget=budget.for_priority(REPLY))
-    runtime.broadcasts.telegram(channel, budget=budget.for_priority(BROADCAST))
+    chats = ChatPacer(settings.telegram_chat_messages_per_second)  # replies and notices to a chat share its limit
+    runtime.senders.telegram(channel, budget=budget.for_priority(REPLY), chats=chats)
+    runtime.broadcasts.telegram(channel, budget=budget.for_priority(BROADCAST), chats=chats)
     channels.dispatcher.add_channel("telegram", channel.decode)
     runtime.closers.append(channel.stop)
     try:

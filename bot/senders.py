@@ -44,13 +44,19 @@ class Senders:
         return self
 
     def telegram(
-        self, channel: TelegramChannel, per_second: int = TELEGRAM_RATE, budget: Budget | None = None
+        self,
+        channel: TelegramChannel,
+        per_second: int = TELEGRAM_RATE,
+        budget: Budget | None = None,
+        chats: ChatPacer | None = None,
     ) -> Senders:
-        """Telegram's sends, paced by ``budget`` (shared by every process) or, without one, in this process."""
-        send = telegram_send(channel.send)
-        return self.add(
-            "telegram", budgeted(send, budget) if budget is not None else paced(send, Pacer(per_second)), menu=True
-        )
+        """Telegram's sends, paced per chat by ``chats`` (one for all of a channel's senders) and overall by
+        ``budget`` (shared by every process) or, without one, in this process."""
+        plain = telegram_send(channel.send)
+        send = budgeted(plain, budget, channel.messages_in) if budget is not None else paced(plain, Pacer(per_second))
+        if chats is not None:
+            send = chats.paced(send, channel.messages_in)
+        return self.add("telegram", send, menu=True)
 
     def zalo(self, channel: ZaloChannel) -> Senders:
         return self.add("zalo", zalo_send(channel.send))
@@ -117,15 +123,58 @@ class Pacer:
             await self._release()
 
 
+class ChatPacer:
+    """Telegram's limit in one chat: about a message a second, short bursts allowed (beyond them, 429 and a wait).
+    Per chat, ``burst`` messages may go at once, then one every ``1 / per_second`` s (a token bucket, kept as
+    the time its debt is paid off); a send waits for its reply's messages (at most ``burst`` at a time).
+
+    In this process only: a chat's answers are sent by the one process handling that chat, so only a notice
+    sent from another process at the same moment can add to them."""
+
+    def __init__(
+        self, per_second: float = 1.0, burst: int = 3, clock: Callable[[], float] | None = None, margin: float = 0.05
+    ) -> None:
+        # A little slower than the limit: two sends leave here a gap the network may shorten.
+        self.interval = (1.0 + margin) / per_second
+        self.burst = burst
+        self._clock = clock
+        self._paid_at: dict[str, float] = {}
+
+    def _now(self) -> float:
+        return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+
+    def wait_for(self, chat: str, messages: int) -> float:
+        """Seconds until ``messages`` may go to ``chat``; 0 when they may go now."""
+        paid_at = self._paid_at.get(chat, 0.0)
+        ready = paid_at + min(messages, self.burst) * self.interval - self.burst * self.interval
+        return max(0.0, ready - self._now())
+
+    def spend(self, chat: str, messages: int) -> None:
+        now = self._now()
+        self._paid_at[chat] = max(self._paid_at.get(chat, 0.0), now) + messages * self.interval
+        if len(self._paid_at) > 4096:  # forget chats whose bucket is full again
+            self._paid_at = {c: t for c, t in self._paid_at.items() if t > now}
+
+    def paced(self, send: SendFn, count: Callable[[Reply], int]) -> SendFn:
+        async def wrapped(user_id: str, reply: Reply) -> None:
+            messages = count(reply)
+            while (wait := self.wait_for(user_id, messages)) > 0:
+                await asyncio.sleep(wait)
+            self.spend(user_id, messages)
+            await send(user_id, reply)
+
+        return wrapped
+
+
 class Budget(Protocol):
     """A token per message, waited for before sending (storage.send_budget, with its priority bound)."""
 
-    async def take(self) -> None: ...
+    async def take(self, count: int = 1) -> None: ...
 
 
-def budgeted(send: SendFn, budget: Budget) -> SendFn:
+def budgeted(send: SendFn, budget: Budget, count: Callable[[Reply], int] = lambda reply: 1) -> SendFn:
     async def wrapped(user_id: str, reply: Reply) -> None:
-        await budget.take()
+        await budget.take(count(reply))
         await send(user_id, reply)
 
     return wrapped

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     # Messages per second for the whole bot account, shared by every process (Telegram: about 30; paid
     # broadcasts allow up to 1,000). Replies always keep a fifth of it; reminders use the rest.
     telegram_max_messages_per_second: int = Field(default=30, ge=1, le=1000)
+    # Messages per second in one chat after a burst of three (Telegram: about one; more draws 429s).
+    telegram_chat_messages_per_second: float = Field(default=1.0, gt=0, le=1000)
 
     zalo_bot_token: SecretStr | None = None
     zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"

@@ -367,6 +367,16 @@ class TelegramChannel:
             last = index == len(chunks) - 1
             await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
 
+    @staticmethod
+    def messages_in(reply: Reply) -> int:
+        """How many messages ``send`` makes of a reply: what it takes of the per-chat and overall limits."""
+        if reply.menu is not None:
+            return 1
+        if reply.document is not None:
+            caption = reply.text if reply.text.strip() else ""
+            return 1 + (len(_split_text(caption, MAX_TEXT)) if len(caption) > MAX_CAPTION else 0)
+        return max(len(_split_text(reply.text, MAX_TEXT)), 1)
+
     async def set_menu(self, menu: Sequence[tuple[str, str]], chat_id: int | str | None = None) -> None:
         """The command menu of one chat (``setMyCommands`` with a chat scope), or of every chat without one."""
         commands = [BotCommand(name, description[:256]) for name, description in menu[:100]]

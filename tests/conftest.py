@@ -149,6 +149,10 @@ def settings(database_url: tuple[str, dict], tmp_path: Path, seed_data: dict[str
         file_store_dir=tmp_path / "files",
         admins="console:900",
         channels="console",
+        # The tests' users answer the instant a question comes; at Telegram's one message a second per chat every
+        # conversation would crawl. The pacing itself is tested where it is the point (test_senders, and
+        # test_channels_e2e with the real limit).
+        telegram_chat_messages_per_second=1000,
     )
 
 

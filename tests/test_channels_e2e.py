@@ -295,3 +295,30 @@ async def test_a_refused_zalo_token_stops_the_bot_with_a_clear_error(
             await app.close()
     assert ZALO_TOKEN not in caplog.text
 
+
+async def test_a_user_typing_fast_is_answered_at_telegrams_pace_in_one_chat(
+    settings: Settings, clock: Clock, database_url: tuple[str, dict]
+) -> None:
+    """Telegram's limit in one chat (about one message a second after a short burst): the fake answers a fourth
+    message within a second with 429. Six messages typed at once are all answered, none drawing a 429."""
+    async with FakeTelegram(per_chat_rate=3) as telegram:
+        configured = configure(
+            settings,
+            {
+                "telegram_bot_token": telegram.token,
+                "telegram_api_base_url": telegram.base_url,
+                "telegram_file_base_url": telegram.base_file_url,
+                "telegram_chat_messages_per_second": 1.0,
+            },
+        )
+        app, runtime, task = await start(configured, clock, ["telegram"], database_url[1])
+        user = 8001
+        try:
+            for n in range(6):
+                await telegram.user_sends_text(user, f"xin chào {n}")
+            await eventually(lambda: len(telegram.sent_to(user)) >= 6, "an answer to each message", timeout=30)
+        finally:
+            await stop(app, runtime, task)
+    assert telegram.rejected == []
+    times = [e.at for e in telegram.log if e.chat_id == user]
+    assert times[-1] - times[0] >= 2.5  # three at once, then one a second

@@ -3,21 +3,24 @@ Zalo (the httpx client against the Zalo fake), with each platform's errors mappe
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
 from bot.intake.codec import reply_from_json, reply_to_json
 from bot.intake.dispatcher import IncomingEvent
-from bot.senders import Senders
+from bot.senders import ChatPacer, Senders
 from bot.telegram_channel import TelegramChannel
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import ZaloClient
 from handlers.campaign import NoticeSpec
 from handlers.domain import Role
 from handlers.types import Reply
+from scheduler.ports import RetryLater
 from storage.models import IdentityRow
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
@@ -118,3 +121,29 @@ async def test_a_command_menu_reaches_only_the_channels_that_show_one() -> None:
     await senders.send("telegram", "5", Reply("", menu=menu))
     assert out.getvalue() == "" and seen == [("5", menu)]
     assert reply_from_json(reply_to_json(Reply("", menu=menu))) == Reply("", menu=menu)
+
+
+async def test_one_chat_gets_short_bursts_then_about_a_message_a_second() -> None:
+    """Telegram's limit in one chat (the fake answers a fourth message within a second with 429): replies and
+    notices to one chat wait their turn, a long reply counts as the messages it is split into, and other chats
+    do not wait for it."""
+    async with FakeTelegram(per_chat_rate=3) as fake:
+        channel = TelegramChannel(fake.token, ignore, base_url=fake.base_url, base_file_url=fake.base_file_url)
+        await channel.initialize()
+        try:
+            unpaced = Senders().telegram(channel)
+            with pytest.raises(RetryLater):
+                for n in range(4):
+                    await unpaced.send("telegram", "3001", Reply(f"tin {n}"))
+            paced = Senders().telegram(channel, chats=ChatPacer())
+            sends = [paced.send("telegram", "3002", Reply(f"tin {n}")) for n in range(3)]
+            sends.append(paced.send("telegram", "3002", Reply("dài " * 1500)))  # two messages
+            sends.append(paced.send("telegram", "3003", Reply("người khác")))
+            await asyncio.gather(*sends)
+        finally:
+            await channel.stop()
+    assert [r.chat_id for r in fake.rejected] == [3001]
+    assert len(fake.sent_to(3002)) == 5
+    times = [e.at for e in fake.log if e.chat_id == 3002]
+    assert times[3] - times[0] >= 1.9  # three at once, the long reply's two after two seconds
+    assert next(e.at for e in fake.log if e.chat_id == 3003) < times[3]
