@@ -1,24 +1,29 @@
 """Sending under load, end to end: the real bot process(es) against the Bot API fake with Telegram's limits.
 
-Usage: .venv/bin/python bench/bench_sending.py [--users 20] [--reminders 1000] [--pg-url URL] [--skip-reference]
-       [--only fast,deadline] [--sends-in-flight N] [--latency SECONDS]
+Usage: .venv/bin/python bench/bench_sending.py [--users 20] [--busy-users 30] [--think 1.0] [--reminders 1000]
+       [--pg-url URL] [--skip-reference] [--only fast,deadline] [--sends-in-flight N] [--latency SECONDS]
 
-Simulated users register and fill a whole application, each typing its next answer as soon as the bot
-answered (typed, not pressed: a pressed button adds an answerCallbackQuery and a keyboard removal, which are
-not messages and take nothing of the sending budget). Scenarios, on fresh PostgreSQL
-databases (SQLite when no --pg-url):
+Simulated users register and fill a whole application, each giving its next answer once the bot's question came
+(the benchmark stops if the bot's message does not follow the script): pressing the button when the question has
+one for it (as most people on a phone do), typing otherwise. A press costs an answerCallbackQuery, which is not
+a message and takes nothing of the sending budget. Scenarios, on fresh PostgreSQL databases (SQLite when no
+--pg-url):
 
-  fast         budget 1,000/s, no limits at the fake, no broadcast: answered messages per second, reply
-               latency, bot CPU per message; beside it the plain python-telegram-bot ConversationHandler wizard
-               (bench/reference_wizard.py) with as many steps, through the same fake, in the same run.
-  quiet        budget 30/s, the fake enforcing 30 messages/s: the users alone.
+  fast         the bot's own cost: --users answering at once, budget 1,000/s, no limits at the fake nor per chat,
+               no broadcast: answered messages per second, reply latency, bot CPU per message; beside it the plain
+               python-telegram-bot ConversationHandler wizard (bench/reference_wizard.py) with as many steps,
+               through the same fake, in the same run.
+  quiet        Telegram's limits: budget 30/s, the fake enforcing 30 messages/s and at most 3 in any second of one
+               chat (429 beyond), the bot pacing each chat at one a second after a burst of three; --busy-users
+               each answering --think seconds after the question came.
   deadline     the same while a broadcast of --reminders reminders is under way (1 bot process).
   deadline x2  the same with 2 bot processes sharing the database and the budget.
 
-Printed per scenario: answered user messages/s, reply latency p50/p95, Bot API calls per user message (all,
-and budgeted sendMessage), 429 answers, reminders sent per second and as a share of the budget left to them
-(20.8/s less what the replies took), duplicates and losses counted from the fake's own log. Figures vary with
-the machine's load; the ratios printed at the end compare scenarios of the same run.
+Printed per scenario: answered user messages/s, reply latency p50/p95, Bot API calls per user message (all, and
+the rate-limited ones: messages sent or edited), the share of answers given by a button, 429 answers, reminders
+sent per second and as a share of the budget left to them (20.8/s less what the replies took), duplicates and
+losses counted from the fake's own log. Figures vary with the machine's load; the ratios printed at the end
+compare scenarios of the same run.
 
 ``--sends-in-flight`` sets the bots' NOTICE_SENDS_IN_FLIGHT (how many notices a process has with the platform
 at once, and so the most a crash can repeat); ``--latency`` makes the fake answer every Bot API call after
@@ -120,10 +125,12 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     calls: int = 0
     sends: int = 0
+    pressed: int = 0
     too_many: int = 0
     cpu: float = 0.0
     reminders_per_s: float | None = None
     reminders_of_budget_left: float = 0.0
+    all_per_s: float = 0.0
     duplicates: int = 0
     lost: int = 0
 
@@ -133,13 +140,16 @@ class Result:
         out = (
             f"{self.name:<14} {self.answered / self.seconds:7.1f} msg/s  p50 {p50 * 1000:6.0f} ms  p95 "
             f"{p95 * 1000:6.0f} ms  calls/msg {self.calls / max(self.answered, 1):4.2f} "
-            f"(sendMessage {self.sends / max(self.answered, 1):4.2f})  429s {self.too_many:3d}  "
+            f"(rate-limited {self.sends / max(self.answered, 1):4.2f}; "
+            f"pressed {self.pressed / max(self.answered, 1):4.0%})"
+            f"  429s {self.too_many:3d}  "
             f"CPU/msg {self.cpu / max(self.answered, 1) * 1000:5.1f} ms"
         )
         if self.reminders_per_s is not None:
             out += (
                 f"  reminders {self.reminders_per_s:5.1f}/s ({self.reminders_of_budget_left:.2f} "
-                f"of the budget left)  duplicates {self.duplicates}  lost {self.lost}"
+                f"of the budget left; all sends meanwhile {self.all_per_s:4.1f}/s)  duplicates {self.duplicates}  "
+                f"lost {self.lost}"
             )
         return out
 
@@ -202,21 +212,44 @@ CAUTION = "Trước khi nộp: đơn của Anh/Chị giống"
 DETOUR = [(PROCEED, P_DIFFERENCE[:40]), ("Áp dụng ở đơn vị khác, với cách làm và công cụ riêng.", "Số biên nhận")]
 
 
+def _button_for(buttons: list[tuple[str, str]], answer: str) -> str | None:
+    """The callback data of the button a person would press for ``answer``: the n-th for a number, else the one
+    labelled so; None when the answer is to be typed."""
+    if answer.isdigit() and 1 <= int(answer) <= len(buttons):
+        return buttons[int(answer) - 1][1]
+    return next((data for label, data in buttons if label.casefold() == answer.casefold()), None)
+
+
 async def user(
-    fake: FakeTelegram, n: int, answers: list[str], latencies: list[float], checks: list[str] | None = None
+    fake: FakeTelegram,
+    n: int,
+    answers: list[str],
+    latencies: list[float],
+    checks: list[str] | None = None,
+    pressed: list[int] | None = None,
+    think: float = 0.0,
 ) -> int:
-    """Types each answer as soon as the bot answered the last: with ``checks``, once a message since then holds
-    the step's expected words (the question the next answer is for; a conversation gone astray would measure
-    the wrong thing, so it stops the benchmark), otherwise at the bot's first message. Returns the messages
-    typed."""
+    """Gives each answer ``think`` seconds after the bot answered the last: with ``checks``, once a message
+    since then holds the step's expected words (the question the next answer is for; a conversation gone astray
+    would measure the wrong thing, so it stops the benchmark), otherwise at the bot's first message. Returns the
+    messages given."""
     chat = FIRST_USER + n
+    pressed = [] if pressed is None else pressed
     steps = list(zip(answers, checks or [None] * len(answers), strict=True))
     typed = 0
     while steps:
         answer, expected = steps.pop(0)
-        before = len(fake.sent_to(chat))
+        if think and typed:
+            await asyncio.sleep(think)
+        shown = fake.sent_to(chat)
+        before = len(shown)
         started = time.monotonic()
-        await fake.user_sends_text(chat, answer, first_name=f"Người {n}")
+        button = _button_for(shown[-1].buttons if shown else [], answer)
+        if button is not None:
+            await fake.user_presses_button(chat, shown[-1].message_id, button, first_name=f"Người {n}")
+            pressed.append(chat)
+        else:
+            await fake.user_sends_text(chat, answer, first_name=f"Người {n}")
         typed += 1
         while True:
             new = fake.sent_to(chat)[before:]
@@ -233,20 +266,27 @@ async def user(
     return typed
 
 
-async def play_users(fake: FakeTelegram, users: int, result: Result, pids: list[int], reference: bool = False) -> None:
+async def play_users(
+    fake: FakeTelegram, users: int, result: Result, pids: list[int], reference: bool = False, think: float = 0.0
+) -> None:
     cpu_before = sum(cpu_seconds(p) for p in pids)
     log_before = len(fake.log)
     edits_before, answers_before = len(fake.edits), len(fake.callback_answers)
     started = time.monotonic()
     scripts = [script(n) if not reference else [f"trả lời {k}" for k in range(len(script(0)))] for n in range(users)]
     checks = [None if reference else [expected for _, expected in script_with_checks(n)] for n in range(users)]
-    typed = await asyncio.gather(*(user(fake, n, scripts[n], result.latencies, checks[n]) for n in range(users)))
+    pressed: list[int] = []
+    typed = await asyncio.gather(
+        *(user(fake, n, scripts[n], result.latencies, checks[n], pressed, think) for n in range(users))
+    )
+    result.pressed = len(pressed)
     result.seconds = time.monotonic() - started
     result.answered = sum(typed)
     user_chats = {FIRST_USER + n for n in range(users)}
     sends = [e for e in fake.log[log_before:] if e.chat_id in user_chats]
-    result.sends = len(sends)
-    result.calls = len(sends) + len(fake.edits) - edits_before + len(fake.callback_answers) - answers_before
+    edits = len(fake.edits) - edits_before
+    result.sends = len(sends) + edits
+    result.calls = len(sends) + edits + len(fake.callback_answers) - answers_before
     result.cpu = sum(cpu_seconds(p) for p in pids) - cpu_before
 
 
@@ -278,13 +318,16 @@ async def scenario(
     seed.write_text(yaml.safe_dump(SEED, allow_unicode=True), encoding="utf-8")
     url = await fresh_database(args.pg_url, work)
     result = Result(name)
-    fake_kwargs: dict[str, float] = {"global_rate": 30} if limited else {}
+    # Telegram's limits: 30 messages/s overall; in one chat, short bursts (3 here) and then about one a second.
+    fake_kwargs: dict[str, float] = {"global_rate": 30, "per_chat_rate": 3} if limited else {}
     fake_kwargs["latency"] = args.latency
     processes: list[asyncio.subprocess.Process] = []
     try:
         async with FakeTelegram(**fake_kwargs) as fake:
             env = bot_env(url, fake, work, budget, seed)
             env["LOG_LEVEL"] = "INFO"
+            if not limited:  # the bot's own cost: Telegram's limit in one chat lifted as well
+                env["TELEGRAM_CHAT_MESSAGES_PER_SECOND"] = "1000"
             if args.sends_in_flight:
                 env["NOTICE_SENDS_IN_FLIGHT"] = str(args.sends_in_flight)
             for i in range(replicas):
@@ -294,7 +337,8 @@ async def scenario(
                 )
             if reminders:
                 await add_reminders(url, reminders, FIRST_REMINDER_CHAT)
-            await play_users(fake, args.users, result, [p.pid for p in processes])
+            users = args.busy_users if limited else args.users
+            await play_users(fake, users, result, [p.pid for p in processes], think=args.think if limited else 0.0)
             if reminders:
                 chats = {FIRST_REMINDER_CHAT + i for i in range(reminders)}
                 deadline = time.monotonic() + reminders / 10 + 120
@@ -311,8 +355,10 @@ async def scenario(
                 if len(entries) > 1:
                     result.reminders_per_s = len(entries) / (entries[-1].at - entries[0].at)
                     times = [e.at for e in entries]
-                    users = [e.at for e in fake.log if FIRST_USER <= e.chat_id < FIRST_USER + args.users]
-                    result.reminders_of_budget_left = len(entries) / max(budget_left(times, users), 1.0)
+                    replies = [e.at for e in fake.log if FIRST_USER <= e.chat_id < FIRST_USER + users]
+                    result.reminders_of_budget_left = len(entries) / max(budget_left(times, replies), 1.0)
+                    during = [t for t in replies if times[0] <= t <= times[-1]]
+                    result.all_per_s = (len(entries) + len(during)) / (times[-1] - times[0])
             result.too_many = sum(1 for r in fake.rejected if r.error_code == 429)
     finally:
         for process in processes:
@@ -352,7 +398,9 @@ async def reference(args: argparse.Namespace, folder: Path) -> Result:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", type=int, default=20, help="users answering at once (fast, reference)")
+    parser.add_argument("--busy-users", type=int, default=30, help="users in the scenarios with Telegram's limits")
+    parser.add_argument("--think", type=float, default=1.0, help="seconds a user takes to answer, limits on")
     parser.add_argument("--reminders", type=int, default=1000)
     parser.add_argument("--pg-url", default=os.environ.get("TEST_DATABASE_URL"))
     parser.add_argument("--skip-reference", action="store_true")
@@ -369,7 +417,8 @@ async def main() -> None:
     folder.mkdir(parents=True)
     backend = "PostgreSQL" if args.pg_url else "SQLite"
     print(
-        f"{args.users} users x {len(script(0))} messages each; {args.reminders} reminders; {backend}; "
+        f"{args.users} users (with limits: {args.busy_users}, answering {args.think:g} s after each question) x "
+        f"{len(script(0))} messages each; {args.reminders} reminders; {backend}; "
         f"notice sends in flight {args.sends_in_flight or 'default'}; Bot API latency {args.latency * 1000:g} ms"
     )
     results: dict[str, Result] = {}
