@@ -53,10 +53,10 @@ class Senders:
         """Telegram's sends, paced per chat by ``chats`` (one for all of a channel's senders) and overall by
         ``budget`` (shared by every process) or, without one, in this process."""
         plain = telegram_send(channel.send)
+        if chats is not None and budget is not None:
+            return self.add("telegram", chats.paced(plain, channel.messages_in, budget.take), menu=True)
         send = budgeted(plain, budget, channel.messages_in) if budget is not None else paced(plain, Pacer(per_second))
-        if chats is not None:
-            send = chats.paced(send, channel.messages_in)
-        return self.add("telegram", send, menu=True)
+        return self.add("telegram", chats.paced(send, channel.messages_in) if chats else send, menu=True)
 
     def zalo(self, channel: ZaloChannel) -> Senders:
         return self.add("zalo", zalo_send(channel.send))
@@ -155,11 +155,23 @@ class ChatPacer:
         if len(self._paid_at) > 4096:  # forget chats whose bucket is full again
             self._paid_at = {c: t for c, t in self._paid_at.items() if t > now}
 
-    def paced(self, send: SendFn, count: Callable[[Reply], int]) -> SendFn:
+    async def ready(self, chat: str, messages: int) -> None:
+        while (wait := self.wait_for(chat, messages)) > 0:
+            await asyncio.sleep(wait)
+
+    def paced(
+        self, send: SendFn, count: Callable[[Reply], int], take: Callable[[int], Awaitable[None]] | None = None
+    ) -> SendFn:
+        """``send`` paced per chat; with ``take`` (the overall budget's), the chat's turn is counted from the
+        moment the token came, not from before waiting for it: messages of one chat held up by the overall budget
+        would otherwise leave together with the next ones."""
+
         async def wrapped(user_id: str, reply: Reply) -> None:
             messages = count(reply)
-            while (wait := self.wait_for(user_id, messages)) > 0:
-                await asyncio.sleep(wait)
+            await self.ready(user_id, messages)
+            if take is not None:
+                await take(messages)
+                await self.ready(user_id, messages)  # another send to this chat may have gone meanwhile
             self.spend(user_id, messages)
             await send(user_id, reply)
 

@@ -25,7 +25,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from types import TracebackType
 from typing import Any, Self
@@ -131,6 +131,7 @@ class RejectedCall:
     error_code: int
     description: str
     retry_after: int | None = None
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass(frozen=True)
