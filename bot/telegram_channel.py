@@ -49,10 +49,10 @@ CHANNEL = "telegram"
 DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_TEXT = int(MessageLimit.MAX_TEXT_LENGTH)
 MAX_CAPTION = int(MessageLimit.CAPTION_LENGTH)
-# Documents of these types are sent as photos (Telegram shows them in the chat); anything else as a file.
 # callback_data of a button: "~<question>~<option value>" (at most 64 bytes, else the bare value).
 QUESTION_MARK = "~"
 MAX_CALLBACK_DATA = 64
+# Documents of these types are sent as photos (Telegram shows them in the chat); anything else as a file.
 PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
 # Deeper JSON than any real update: refused before it reaches the parser.
 MAX_JSON_DEPTH = 64
