@@ -54,9 +54,17 @@ class Senders:
         ``budget`` (shared by every process) or, without one, in this process."""
         plain = telegram_send(channel.send)
         if chats is not None and budget is not None:
-            return self.add("telegram", chats.paced(plain, channel.messages_in, budget.take), menu=True)
-        send = budgeted(plain, budget, channel.messages_in) if budget is not None else paced(plain, Pacer(per_second))
-        return self.add("telegram", chats.paced(send, channel.messages_in) if chats else send, menu=True)
+            one = chats.paced(plain, budget.take)
+        else:
+            one = budgeted(plain, budget) if budget is not None else paced(plain, Pacer(per_second))
+            one = chats.paced(one) if chats is not None else one
+
+        async def send(user_id: str, reply: Reply) -> None:
+            # Message by message: a long answer's parts each wait for their turn in the chat and their token.
+            for part in channel.parts(reply):
+                await one(user_id, part)
+
+        return self.add("telegram", send, menu=True)
 
     def zalo(self, channel: ZaloChannel) -> Senders:
         return self.add("zalo", zalo_send(channel.send))
@@ -126,7 +134,7 @@ class Pacer:
 class ChatPacer:
     """Telegram's limit in one chat: about a message a second, short bursts allowed (beyond them, 429 and a wait).
     Per chat, ``burst`` messages may go at once, then one every ``1 / per_second`` s (a token bucket, kept as
-    the time its debt is paid off); a send waits for its reply's messages (at most ``burst`` at a time).
+    the time its debt is paid off).
 
     In this process only: a chat's answers are sent by the one process handling that chat, so only a notice
     sent from another process at the same moment can add to them."""
@@ -143,36 +151,32 @@ class ChatPacer:
     def _now(self) -> float:
         return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
 
-    def wait_for(self, chat: str, messages: int) -> float:
-        """Seconds until ``messages`` may go to ``chat``; 0 when they may go now."""
-        paid_at = self._paid_at.get(chat, 0.0)
-        ready = paid_at + min(messages, self.burst) * self.interval - self.burst * self.interval
+    def wait_for(self, chat: str) -> float:
+        """Seconds until a message may go to ``chat``; 0 when it may go now."""
+        ready = self._paid_at.get(chat, 0.0) - (self.burst - 1) * self.interval
         return max(0.0, ready - self._now())
 
-    def spend(self, chat: str, messages: int) -> None:
+    def spend(self, chat: str) -> None:
         now = self._now()
-        self._paid_at[chat] = max(self._paid_at.get(chat, 0.0), now) + messages * self.interval
+        self._paid_at[chat] = max(self._paid_at.get(chat, 0.0), now) + self.interval
         if len(self._paid_at) > 4096:  # forget chats whose bucket is full again
             self._paid_at = {c: t for c, t in self._paid_at.items() if t > now}
 
-    async def ready(self, chat: str, messages: int) -> None:
-        while (wait := self.wait_for(chat, messages)) > 0:
+    async def ready(self, chat: str) -> None:
+        while (wait := self.wait_for(chat)) > 0:
             await asyncio.sleep(wait)
 
-    def paced(
-        self, send: SendFn, count: Callable[[Reply], int], take: Callable[[int], Awaitable[None]] | None = None
-    ) -> SendFn:
-        """``send`` paced per chat; with ``take`` (the overall budget's), the chat's turn is counted from the
-        moment the token came, not from before waiting for it: messages of one chat held up by the overall budget
-        would otherwise leave together with the next ones."""
+    def paced(self, send: SendFn, take: Callable[[], Awaitable[None]] | None = None) -> SendFn:
+        """``send`` (of one message) paced per chat; with ``take`` (the overall budget's), the chat's turn is
+        counted from the moment the token came, not from before waiting for it: messages of one chat held up by the
+        overall budget would otherwise leave together with the next ones."""
 
         async def wrapped(user_id: str, reply: Reply) -> None:
-            messages = count(reply)
-            await self.ready(user_id, messages)
+            await self.ready(user_id)
             if take is not None:
-                await take(messages)
-                await self.ready(user_id, messages)  # another send to this chat may have gone meanwhile
-            self.spend(user_id, messages)
+                await take()
+                await self.ready(user_id)  # another send to this chat may have gone meanwhile
+            self.spend(user_id)
             await send(user_id, reply)
 
         return wrapped
@@ -181,12 +185,12 @@ class ChatPacer:
 class Budget(Protocol):
     """A token per message, waited for before sending (storage.send_budget, with its priority bound)."""
 
-    async def take(self, count: int = 1) -> None: ...
+    async def take(self) -> None: ...
 
 
-def budgeted(send: SendFn, budget: Budget, count: Callable[[Reply], int] = lambda reply: 1) -> SendFn:
+def budgeted(send: SendFn, budget: Budget) -> SendFn:
     async def wrapped(user_id: str, reply: Reply) -> None:
-        await budget.take(count(reply))
+        await budget.take()
         await send(user_id, reply)
 
     return wrapped

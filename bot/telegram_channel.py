@@ -16,6 +16,7 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from telegram import (
@@ -368,14 +369,20 @@ class TelegramChannel:
             await self.bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
 
     @staticmethod
-    def messages_in(reply: Reply) -> int:
-        """How many messages ``send`` makes of a reply: what it takes of the per-chat and overall limits."""
+    def parts(reply: Reply) -> list[Reply]:
+        """The reply as ``send`` would send it, one message each (a text beyond Telegram's length in several, the
+        options under the last; a caption too long for its file before it): so each part can wait for its turn in
+        the chat and its token of the sending budget."""
         if reply.menu is not None:
-            return 1
+            return [reply]
         if reply.document is not None:
-            caption = reply.text if reply.text.strip() else ""
-            return 1 + (len(_split_text(caption, MAX_TEXT)) if len(caption) > MAX_CAPTION else 0)
-        return max(len(_split_text(reply.text, MAX_TEXT)), 1)
+            if len(reply.text) <= MAX_CAPTION or not reply.text.strip():
+                return [reply]
+            return [Reply(text=chunk) for chunk in _split_text(reply.text, MAX_TEXT)] + [replace(reply, text="")]
+        chunks = _split_text(reply.text, MAX_TEXT)
+        if len(chunks) <= 1:
+            return [reply]
+        return [Reply(text=chunk) for chunk in chunks[:-1]] + [replace(reply, text=chunks[-1])]
 
     async def set_menu(self, menu: Sequence[tuple[str, str]], chat_id: int | str | None = None) -> None:
         """The command menu of one chat (``setMyCommands`` with a chat scope), or of every chat without one."""
@@ -435,23 +442,12 @@ def _seconds(value: Any) -> float:
 
 
 async def _answer_press(query: CallbackQuery) -> None:
-    """Stop the button's spinner, with the pressed option's label shown for a moment (a toast, not a message)."""
-    label = _pressed_label(query)
+    """Stop the button's spinner. No text: whether the press answers the current question is known only once it
+    is handled (a toast «✓ Nộp đơn» beside «this button is of an older question» would contradict it)."""
     try:
-        await query.answer(text=f"✓ {label}"[:200] if label else None)
+        await query.answer()
     except TelegramError as error:
         logger.debug("could not answer a callback query: %s", error)
-
-
-def _pressed_label(query: CallbackQuery) -> str:
-    message = query.message
-    if not isinstance(message, Message) or message.reply_markup is None:
-        return ""
-    for row in message.reply_markup.inline_keyboard:
-        for button in row:
-            if button.callback_data == query.data:
-                return button.text
-    return ""
 
 
 def _button_data(question: str, value: str) -> str:

@@ -11,6 +11,7 @@ from handlers.domain import Conversation, Identity, LatePolicy, Person
 from handlers.review.rules import ReviewConfig
 from handlers.store import FileStore, Store
 from handlers.suggestions.rules import SuggestionConfig
+from handlers.texts import common as C
 from handlers.types import Inbound, Option, Outgoing, Reply, Result
 from similarity import DEFAULT_THRESHOLD
 
@@ -71,6 +72,11 @@ class Context:
 
     def say(self, text: str, options: tuple[Option, ...] | list[Option] = ()) -> None:
         self.result.replies.append(Reply(text=text, options=tuple(options)))
+
+    def choose_again(self, options: tuple[Option, ...] | list[Option] = ()) -> None:
+        """The answer was none of the options: a pressed button is of an older question (the core made it so, or
+        the options changed since), anything typed is simply not one of them."""
+        self.say(C.STALE_BUTTON if self.inbound.choice is not None else C.CHOOSE_ONE, options)
 
     def reply(self, reply: Reply) -> None:
         self.result.replies.append(reply)

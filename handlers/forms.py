@@ -640,7 +640,7 @@ class FormFlow(ABC):
             answer = is_yes(ctx.inbound.text or "")
             chosen = Option(YES, "") if answer else Option(NO, "") if answer is False else None
         if chosen is None:
-            ctx.say(T.CHOOSE_ONE)
+            ctx.choose_again()
             await self._ask(ctx, draft)
             return
         cursor = pending["cursor"]
@@ -719,7 +719,7 @@ class FormFlow(ABC):
         state.pop("item_only", None)
         chosen = self._read_choice(ctx, self._manage_options(group, items))
         if chosen is None:
-            ctx.say(T.CHOOSE_ONE)
+            ctx.choose_again()
             await self._ask(ctx, draft)
             return
         self._push(state, [group.name, "first"])
@@ -749,7 +749,7 @@ class FormFlow(ABC):
         state = ctx.conversation.state
         chosen = self._read_choice(ctx, self._item_options(group, items))
         if chosen is None:
-            ctx.say(T.CHOOSE_ONE)
+            ctx.choose_again()
             await self._ask(ctx, draft)
             return
         index = int(chosen.value)
@@ -776,7 +776,7 @@ class FormFlow(ABC):
         ]
         chosen = self._read_choice(ctx, options)
         if chosen is None:
-            ctx.say(T.CHOOSE_ONE)
+            ctx.choose_again()
             await self._ask(ctx, draft)
             return
         state = ctx.conversation.state
@@ -816,7 +816,7 @@ class FormFlow(ABC):
         chosen = self._read_choice(ctx, self._caution_options())
         state = ctx.conversation.state
         if chosen is None:
-            ctx.say(T.CHOOSE_ONE)
+            ctx.choose_again()
             await self._ask(ctx, draft)
         elif chosen.value == EDIT:
             state.pop("caution", None)
@@ -859,7 +859,7 @@ class FormFlow(ABC):
         state = ctx.conversation.state
         chosen = self._read_choice(ctx, self._edit_options(draft))
         if chosen is None:
-            ctx.say(T.CHOOSE_ONE)
+            ctx.choose_again()
             await self._ask(ctx, draft)
             return
         entry = self.form.entry(chosen.value)

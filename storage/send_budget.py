@@ -151,9 +151,5 @@ class PriorityBudget:
         self.budget = budget
         self.priority = priority
 
-    async def take(self, count: int = 1) -> None:
-        """``count`` tokens (one per message a reply is sent as), asked for together."""
-        if count <= 1:
-            await self.budget.take(self.priority)
-            return
-        await asyncio.gather(*(self.budget.take(self.priority) for _ in range(count)))
+    async def take(self) -> None:
+        await self.budget.take(self.priority)

@@ -89,7 +89,7 @@ class MineFlow:
         options = await self._options(ctx, initiatives)
         chosen = self._choice(ctx, options)
         if chosen is None:
-            ctx.say(C.CHOOSE_ONE, options)
+            ctx.choose_again(options)
             return
         if chosen.value == CLOSE:
             ctx.enter(None)
@@ -159,7 +159,7 @@ class MineFlow:
         actions = self._actions(initiative)
         chosen = self._choice(ctx, actions)
         if chosen is None:
-            ctx.say(C.CHOOSE_ONE, actions)
+            ctx.choose_again(actions)
         elif chosen.value == BACK:
             await self.start(ctx)
         elif chosen.value == CONTINUE:

@@ -307,7 +307,7 @@ class CouncilFlow:
             options = await self._options(ctx)
             chosen = choice(ctx, options)
             if chosen is None:
-                ctx.say(C.CHOOSE_ONE, options)
+                ctx.choose_again(options)
             elif chosen.value == CLOSE:
                 ctx.enter(None)
                 ctx.say(T.COUNCIL_CLOSED)
@@ -372,7 +372,7 @@ class CouncilFlow:
         actions = await self._actions(ctx, initiative, own)
         chosen = choice(ctx, actions)
         if chosen is None:
-            ctx.say(C.CHOOSE_ONE, actions)
+            ctx.choose_again(actions)
         elif chosen.value == BACK:
             await self.start(ctx)
         elif chosen.value == DOCUMENT:

@@ -26,7 +26,6 @@ from handlers.review.common import (
 from handlers.review.documents import M02, deliver
 from handlers.scope import initiative as dossier
 from handlers.submission.flow import SUBMISSION_FORM, SubmissionFlow
-from handlers.texts import common as C
 from handlers.texts import review as T
 from handlers.texts.status import status_label
 from handlers.transitions import change_status
@@ -199,7 +198,7 @@ class IntakeFlow:
         _, options = await self._options(ctx)
         chosen = choice(ctx, options)
         if chosen is None:
-            ctx.say(C.CHOOSE_ONE, options)
+            ctx.choose_again(options)
             return
         if chosen.value == CLOSE:
             ctx.enter(None)
@@ -216,7 +215,7 @@ class IntakeFlow:
         chosen = choice(ctx, actions)
         state = ctx.conversation.state
         if chosen is None:
-            ctx.say(C.CHOOSE_ONE, actions)
+            ctx.choose_again(actions)
         elif chosen.value == BACK:
             await self._list(ctx)
         elif chosen.value == DOCUMENT:

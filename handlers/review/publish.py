@@ -16,7 +16,6 @@ from handlers.review.documents import RESULTS, deliver, grade_text, outcome_note
 from handlers.review.public import channel_post, public_record
 from handlers.review.results import RoundTable, round_table
 from handlers.review.store import PublishedResult
-from handlers.texts import common as C
 from handlers.texts import review as T
 from handlers.transitions import Award, change_status
 from handlers.types import Option
@@ -112,7 +111,7 @@ class ResultsFlow:
             options = [Option(PUBLISH, T.PUBLISH), Option(CLOSE, T.NOT_NOW)]
             chosen = choice(ctx, options)
             if chosen is None:
-                ctx.say(C.CHOOSE_ONE, options)
+                ctx.choose_again(options)
             elif chosen.value == CLOSE:
                 ctx.enter(None)
                 ctx.say(T.PUBLISH_NOT_YET)

@@ -9,7 +9,6 @@ from handlers.parsing import fold, format_date, match_option
 from handlers.store import Store
 from handlers.suggestions.rules import PublicSuggestion, Suggestion
 from handlers.suggestions.service import answered_by
-from handlers.texts import common as C
 from handlers.texts import suggestion as T
 from handlers.types import Option
 
@@ -123,7 +122,7 @@ class SuggestionBankFlow:
             return
         item = next((i for i in await public_suggestions(ctx.store, ctx.config) if CODE + i.code == value), None)
         if item is None:
-            ctx.say(C.CHOOSE_ONE, options)
+            ctx.choose_again(options)
             return
         clarify = (
             T.BANK_CLARIFY.format(text=item.clarification, answer=item.clarification_answer)

@@ -231,7 +231,7 @@ class SuggestionDeskFlow:
         title, options = await self._list(ctx, listing)
         chosen = _choose(ctx, options)
         if chosen is None:
-            ctx.say(C.CHOOSE_ONE if ctx.inbound.choice is None else C.STALE_BUTTON, options)
+            ctx.choose_again(options)
         elif chosen.value == EXIT:
             ctx.enter(None)
             ctx.say(T.CLOSED_LIST)
@@ -292,7 +292,7 @@ class SuggestionDeskFlow:
         actions = self._actions(ctx.person, suggestion)
         chosen = _choose(ctx, actions)
         if chosen is None:
-            ctx.say(C.CHOOSE_ONE if ctx.inbound.choice is None else C.STALE_BUTTON, actions)
+            ctx.choose_again(actions)
             return
         value = chosen.value
         code = suggestion.code

@@ -266,7 +266,7 @@ class SuggestionMineFlow:
             options = self._list_options(ctx, await self._own(ctx))
             chosen = match_option(ctx.inbound.text or "", options)
             if chosen is None:
-                ctx.say(C.CHOOSE_ONE, options)
+                ctx.choose_again(options)
                 return
             choice = chosen.value
         if choice == NEW_ONE:
@@ -326,7 +326,7 @@ class SuggestionMineFlow:
         else:
             chosen = match_option(ctx.inbound.text or "", actions)
         if chosen is None:
-            ctx.say(C.CHOOSE_ONE, actions)
+            ctx.choose_again(actions)
         elif chosen.value == BACK:
             await self.start(ctx)
         elif chosen.value == CLARIFY:
@@ -371,7 +371,7 @@ class SuggestionMineFlow:
         else:
             chosen = match_option(ctx.inbound.text or "", options)
         if chosen is None:
-            ctx.say(C.CHOOSE_ONE, options)
+            ctx.choose_again(options)
             return
         await rate(ctx.store, ctx.config, suggestion, ctx.person, int(chosen.value), ctx.now)
         ctx.say(T.RATED.format(stars=chosen.value))
