@@ -103,8 +103,10 @@ class SqlSendBudget:
                 return
             slot = int(self.wall() / SLOT)
             try:
-                granted = await self._grant(priority, slot, len(queue))
-                if not granted and len(queue) > 1:
+                # As many as the slot's share allows (all or none), else one: more than the share could never be.
+                wanted = min(len(queue), self.cap(priority))
+                granted = await self._grant(priority, slot, wanted)
+                if not granted and wanted > 1:
                     granted = await self._grant(priority, slot, 1)
             except Exception as error:  # the database is away: the senders see it, as they did their own take
                 while queue:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from storage.database import Database
 from storage.models import SendBudgetRow
@@ -47,5 +47,30 @@ async def test_two_processes_share_one_budget_and_replies_keep_their_headroom(da
         assert max(by_slot.values()) <= 10
         # Nor more than 50 in any six consecutive slots: any second, wherever it starts.
         assert max(sum(by_slot.get(s + k, 0) for k in range(6)) for s in by_slot) <= 50
+    finally:
+        await database.dispose()
+
+
+async def test_more_senders_than_a_slots_share_cost_about_one_statement_per_slot(database_url) -> None:
+    """Twelve replies waiting at 30/s (6 per slot): two slots of 6, asked for a slot's share at a time. Asking
+    for all twelve (more than a slot can ever give) and falling back to one each time took a statement per token."""
+    url, kwargs = database_url
+    database = Database(url, **kwargs)
+    await database.migrate()
+    budget = SqlSendBudget(database, "telegram:2", 30)
+    asked: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if "INSERT INTO send_budget" in statement:
+            asked.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await asyncio.gather(*(budget.take(REPLY) for _ in range(12)))
+        async with database.transaction() as session:
+            used = [row.used for row in (await session.execute(select(SendBudgetRow))).scalars()]
+        assert sorted(used) == [6, 6]
+        # Per slot: the share granted, then (the slot full) one ask for the share and one for a single token.
+        assert len(asked) <= 5
     finally:
         await database.dispose()
