@@ -70,6 +70,11 @@ def _db(database_url) -> Database:
 # --- holds ------------------------------------------------------------------------------------------------
 
 
+def without_repeats(texts: list[str]) -> list[str]:
+    """What was sent, a message sent twice in a row (the one in flight at a stop) counted once."""
+    return [t for j, t in enumerate(texts) if j == 0 or texts[j - 1] != t]
+
+
 async def test_a_burst_split_across_many_concurrent_receives_is_handled_once_in_arrival_order(database_url) -> None:
     """Thirty messages of one user, each its own receive, many at once, while handling takes a moment."""
     handled: list[str] = []
@@ -276,7 +281,7 @@ async def test_a_stop_with_handed_events_and_replies_queued_loses_nothing_and_a_
         assert handled == [f"m{i}" for i in range(8)]
         expected = [f"m{i}.{k}" for i in range(8) for k in range(3)]
         # Sent in order; a repeat only of the reply that was in flight at the stop.
-        deduped = [t for j, t in enumerate(sent) if j == 0 or sent[j - 1] != t]
+        deduped = without_repeats(sent)
         assert deduped == expected
         assert len(sent) - len(expected) <= 1
         counts = await second.pipeline.intake.counts()
@@ -492,7 +497,7 @@ async def test_a_crash_with_handed_events_and_replies_in_memory_is_finished_by_t
         await second.pipeline.idle()
         for user in ("u1", "u2"):
             mine = [t for u, t in sent if u == user]
-            deduped = [t for j, t in enumerate(mine) if j == 0 or mine[j - 1] != t]
+            deduped = without_repeats(mine)
             assert deduped == [f"{user}m{i}.{k}" for i in range(5) for k in range(2)]
             assert len(mine) - len(deduped) <= 1
         counts = await second.pipeline.intake.counts()
