@@ -71,7 +71,7 @@ class App:
     ) -> None:
         self.settings = settings
         self.clock = clock
-        self.database = Database(settings.database_url, **(engine_kwargs or {}))
+        self.database = Database(settings.database_url, pool_size=settings.database_pool_size, **(engine_kwargs or {}))
         self.files = DiskFileStore(settings.file_store_dir)
         self.config = flow_config(settings)
         self.core = Core(self.database.unit_of_work, self.files, self.config, clock)

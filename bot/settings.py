@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///data/sangkien.sqlite3"
+    # PostgreSQL connections a bot process keeps open: at least the users handled at once, plus a few.
+    database_pool_size: int = Field(default=20, ge=1, le=500)
     file_store_dir: Path = Path("data/files")
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"

@@ -20,7 +20,9 @@ from storage.sqlite_inline import inline_creator
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 20, **kwargs: Any) -> AsyncEngine:
+    """``pool_size``: PostgreSQL connections a process keeps open. Beyond them up to 10 more are opened when
+    needed but closed again on return, and a connection costs more to open than a whole message to handle."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -30,6 +32,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, async_creator=creator, **kwargs)
         _configure_sqlite(engine)
         return engine
+    if "poolclass" not in kwargs:
+        kwargs["pool_size"] = pool_size
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -53,9 +57,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """Owns the engine; hands out one SqlStore per inbound event, committed together or not at all."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, pool_size: int = 20, **engine_kwargs: Any) -> None:
         self.url = url
-        self.engine = create_engine(url, **engine_kwargs)
+        self.engine = create_engine(url, pool_size=pool_size, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
         # SQLite runs inline on the event loop (storage.sqlite_inline): one transaction at a time in-process.
         self._gate: asyncio.Lock | None = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
