@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy import DateTime, String, and_, bindparam, case, delete, func, insert, null, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,8 +62,50 @@ _SETTLE_REPLY = (
     .values(status=bindparam("status"), sent_at=bindparam("at"), error=bindparam("error"))
 )
 _INSERT_REPLY = insert(_outbox).returning(_outbox.c.id)
-_OPEN_EVENT = _open_row(_inbox, _inbox.c.sender, CLAIMED)
-_OPEN_REPLY = _open_row(_outbox, _outbox.c.chat, SENDING)
+
+
+def _claimed_unless_open(table: Any, owner: Any, claimed_status: str, insert: Any, **values: Any) -> Any:
+    """An INSERT of one row, claimed by ``:worker`` at ``:at`` when its owner (``:owner``) has nothing open, else
+    pending: whether anything is open is asked in the same statement, under the owner's lock taken before it."""
+    busy = _open_row(table, owner, claimed_status).exists()
+    worker = bindparam("worker", type_=String)
+    at = bindparam("at", type_=DateTime(timezone=True))
+    return insert(table).values(
+        channel=bindparam("channel"),
+        status=case((busy, PENDING), else_=claimed_status),
+        claimed_by=case((busy, null()), else_=worker),
+        claimed_at=case((busy, null()), else_=at),
+        attempts=case((busy, 0), else_=1),
+        **values,
+    )
+
+
+def _store_event(insert: Any) -> Any:
+    statement = _claimed_unless_open(
+        _inbox,
+        _inbox.c.sender,
+        CLAIMED,
+        insert,
+        sender=bindparam("owner"),
+        event_key=bindparam("event_key"),
+        payload=bindparam("payload"),
+        received_at=bindparam("at"),
+    )
+    return statement.on_conflict_do_nothing().returning(_inbox.c.id, _inbox.c.status)
+
+
+_STORE_EVENT = {"sqlite": _store_event(sqlite_insert), "postgresql": _store_event(pg_insert)}
+_INSERT_FIRST_REPLY = _claimed_unless_open(
+    _outbox,
+    _outbox.c.chat,
+    SENDING,
+    insert,
+    chat=bindparam("owner"),
+    payload=bindparam("payload"),
+    due_at=bindparam("at"),
+    created_at=bindparam("at"),
+    error="",
+).returning(_outbox.c.id, _outbox.c.status)
 
 
 class LeaseLost(Exception):
@@ -199,29 +241,21 @@ class SqlIntake:
             # Every sender's lock first, in one order: two batches naming the same senders cannot deadlock.
             for sender in sorted({sender for sender, _, _ in events}):
                 await self._serialise(session, f"inbox:{channel}:{sender}")
+            statement = _STORE_EVENT[session.bind.dialect.name]
             for sender, key, payload in events:
-                earlier = (await session.execute(_OPEN_EVENT, {"channel": channel, "owner": sender})).first()
-                mine = earlier is None
-                stmt = (
-                    self._insert(session, _inbox)
-                    .values(
-                        channel=channel,
-                        sender=sender,
-                        event_key=key,
-                        payload=payload,
-                        status=CLAIMED if mine else PENDING,
-                        claimed_by=self.worker if mine else None,
-                        claimed_at=now if mine else None,
-                        attempts=1 if mine else 0,
-                        received_at=now,
-                    )
-                    .on_conflict_do_nothing()
-                    .returning(_inbox.c.id)
-                )
-                row_id = (await session.execute(stmt)).scalar_one_or_none()
-                if row_id is None:
+                values = {
+                    "channel": channel,
+                    "owner": sender,
+                    "event_key": key,
+                    "payload": payload,
+                    "worker": self.worker,
+                    "at": now,
+                }
+                row = (await session.execute(statement, values)).first()
+                if row is None:  # a redelivery
                     continue
-                item = InboxItem(row_id, channel, sender, payload, 1) if mine else None
+                row_id, status = row
+                item = InboxItem(row_id, channel, sender, payload, 1) if status == CLAIMED else None
                 if item is not None:
                     self._handed.add((INBOX, row_id))
                 fresh.append(Stored(sender, item))
@@ -329,15 +363,20 @@ class SqlIntake:
         (the chat whose event is being handled) are written claimed for this worker when that chat has nothing
         older unsent, and returned, handed: the caller sends them without claiming them."""
         now = _utc(now)
-        mine = False
+        mine: bool | None = None  # whether the claimed chat's rows are taken: its first row's insert decides
         if claim_chat is not None and any((c, chat) == claim_chat for c, chat, _ in replies):
             await self._serialise(session, f"outbox:{claim_chat[0]}:{claim_chat[1]}")
-            mine = (
-                await session.execute(_OPEN_REPLY, {"channel": claim_chat[0], "owner": claim_chat[1]})
-            ).first() is None
         handed: list[OutboxItem] = []
         for channel, chat, payload in replies:
-            take = mine and (channel, chat) == claim_chat
+            if mine is None and (channel, chat) == claim_chat:
+                first = {"channel": channel, "owner": chat, "payload": payload, "worker": self.worker, "at": now}
+                row_id, status = (await session.execute(_INSERT_FIRST_REPLY, first)).one()
+                mine = status == SENDING
+                if mine:
+                    handed.append(OutboxItem(row_id, channel, chat, payload, 1))
+                    self._handed.add((OUTBOX, row_id))
+                continue
+            take = bool(mine) and (channel, chat) == claim_chat
             values = {
                 "channel": channel,
                 "chat": chat,
