@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python bench/bench_sending.py [--users 20] [--busy-users 30] [--think 1.0] [--reminders 1000]
        [--pg-url URL] [--skip-reference] [--only fast,deadline] [--sends-in-flight N] [--latency SECONDS]
+       [--count-statements]
 
 Simulated users register and fill a whole application, each giving its next answer once the bot's question came
 (the benchmark stops if the bot's message does not follow the script): pressing the button when the question has
@@ -134,6 +135,7 @@ class Result:
     all_per_s: float = 0.0
     duplicates: int = 0
     lost: int = 0
+    statements: Counter[str] = field(default_factory=Counter)
 
     def line(self) -> str:
         p50 = statistics.median(self.latencies) if self.latencies else 0
@@ -152,6 +154,14 @@ class Result:
                 f"of the budget left; all sends meanwhile {self.all_per_s:4.1f}/s)  duplicates {self.duplicates}  "
                 f"lost {self.lost}"
             )
+        if self.statements:
+            per = max(self.answered, 1)
+            commits = self.statements["<COMMIT>"]
+            out += f"\n{'':<14} SQL per message: {(self.statements.total() - commits) / per:4.1f} statements, "
+            out += f"{commits / per:3.1f} commits; the most run:"
+            for statement, n in self.statements.most_common(8):
+                if statement != "<COMMIT>":
+                    out += f"\n{'':<16} {n / per:4.2f}  {statement[:100]}"
         return out
 
     @property
@@ -327,6 +337,9 @@ async def scenario(
         async with FakeTelegram(**fake_kwargs) as fake:
             env = bot_env(url, fake, work, budget, seed)
             env["LOG_LEVEL"] = "INFO"
+            if args.count_statements:
+                env["COUNT_STATEMENTS"] = str(work / "statements")
+                env["PYTHONPATH"] = f"{ROOT / 'bench' / 'statement_counter'}{os.pathsep}{ROOT}"
             if not limited:  # the bot's own cost: Telegram's limit in one chat lifted as well
                 env["TELEGRAM_CHAT_MESSAGES_PER_SECOND"] = "1000"
             if args.sends_in_flight:
@@ -339,6 +352,10 @@ async def scenario(
             if reminders:
                 await add_reminders(url, reminders, FIRST_REMINDER_CHAT)
             users = args.busy_users if limited else args.users
+            if args.count_statements:
+                for process in processes:
+                    process.send_signal(signal.SIGUSR1)
+                await asyncio.sleep(0.5)
             await play_users(fake, users, result, [p.pid for p in processes], think=args.think if limited else 0.0)
             if reminders:
                 chats = {FIRST_REMINDER_CHAT + i for i in range(reminders)}
@@ -365,7 +382,22 @@ async def scenario(
         for process in processes:
             await stop_process(process)
         await drop_database(args.pg_url, url)
+    if args.count_statements:
+        result.statements = count_statements(work, [p.pid for p in processes])
     return result
+
+
+def count_statements(work: Path, pids: list[int]) -> Counter[str]:
+    """What the bot processes ran between the mark before the users started and their stop."""
+    total: Counter[str] = Counter()
+    for pid in pids:
+        for suffix, sign in (("", 1), (".start", -1)):
+            path = work / f"statements.{pid}{suffix}"
+            if path.exists():
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    n, statement = line.split("\t", 1)
+                    total[statement] += sign * int(n)
+    return total
 
 
 async def reference(args: argparse.Namespace, folder: Path) -> Result:
@@ -408,6 +440,9 @@ async def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated scenarios: fast, reference, quiet, deadline, x2")
     parser.add_argument("--sends-in-flight", type=int, default=0, help="NOTICE_SENDS_IN_FLIGHT (default: the bot's)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake takes to answer each call")
+    parser.add_argument(
+        "--count-statements", action="store_true", help="print SQL statements and commits per answered message"
+    )
     args = parser.parse_args()
     only = {s.strip() for s in args.only.split(",") if s.strip()}
 
