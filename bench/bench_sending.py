@@ -13,7 +13,8 @@ a message and takes nothing of the sending budget. Scenarios, on fresh PostgreSQ
   fast         the bot's own cost: --users answering at once, budget 1,000/s, no limits at the fake nor per chat,
                no broadcast: answered messages per second, reply latency, bot CPU per message; beside it the plain
                python-telegram-bot ConversationHandler wizard (bench/reference_wizard.py) with as many steps,
-               through the same fake, in the same run.
+               through the same fake, in the same run; its users press a button at the steps the bot's first
+               user did, so both answer as many button presses (answerCallbackQuery and the next question).
   quiet        Telegram's limits: budget 30/s, the fake enforcing 30 messages/s and at most 3 in any second of one
                chat (429 beyond), the bot pacing each chat at one a second after a burst of three; --busy-users
                each answering --think seconds after the question came.
@@ -54,6 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dup_corpus import Generator  # noqa: E402
+from bench.reference_wizard import YES  # noqa: E402
 from handlers.texts.duplicates import P_DIFFERENCE, PROCEED  # noqa: E402
 from storage.database import create_engine  # noqa: E402
 from tests.broadcast_support import add_reminders  # noqa: E402
@@ -136,6 +138,7 @@ class Result:
     duplicates: int = 0
     lost: int = 0
     statements: Counter[str] = field(default_factory=Counter)
+    pressed_steps: list[int] = field(default_factory=list)
 
     def line(self) -> str:
         p50 = statistics.median(self.latencies) if self.latencies else 0
@@ -237,7 +240,7 @@ async def user(
     answers: list[str],
     latencies: list[float],
     checks: list[str] | None = None,
-    pressed: list[int] | None = None,
+    pressed: list[tuple[int, int]] | None = None,
     think: float = 0.0,
 ) -> int:
     """Gives each answer ``think`` seconds after the bot answered the last: with ``checks``, once a message
@@ -258,7 +261,7 @@ async def user(
         button = _button_for(shown[-1].buttons if shown else [], answer)
         if button is not None:
             await fake.user_presses_button(chat, shown[-1].message_id, button, first_name=f"Người {n}")
-            pressed.append(chat)
+            pressed.append((chat, typed))
         else:
             await fake.user_sends_text(chat, answer, first_name=f"Người {n}")
         typed += 1
@@ -277,20 +280,33 @@ async def user(
     return typed
 
 
+def reference_script(pressed_steps: list[int]) -> list[str]:
+    """The reference wizard's answers: pressing its button «Có» at the steps the bot's first user pressed one."""
+    return [YES if k in pressed_steps else f"trả lời {k}" for k in range(len(script(0)))]
+
+
 async def play_users(
-    fake: FakeTelegram, users: int, result: Result, pids: list[int], reference: bool = False, think: float = 0.0
+    fake: FakeTelegram,
+    users: int,
+    result: Result,
+    pids: list[int],
+    reference: list[str] | None = None,
+    think: float = 0.0,
 ) -> None:
     cpu_before = sum(cpu_seconds(p) for p in pids)
     log_before = len(fake.log)
     edits_before, answers_before = len(fake.edits), len(fake.callback_answers)
     started = time.monotonic()
-    scripts = [script(n) if not reference else [f"trả lời {k}" for k in range(len(script(0)))] for n in range(users)]
-    checks = [None if reference else [expected for _, expected in script_with_checks(n)] for n in range(users)]
-    pressed: list[int] = []
+    scripts = [script(n) if reference is None else reference for n in range(users)]
+    checks = [
+        None if reference is not None else [expected for _, expected in script_with_checks(n)] for n in range(users)
+    ]
+    pressed: list[tuple[int, int]] = []
     typed = await asyncio.gather(
         *(user(fake, n, scripts[n], result.latencies, checks[n], pressed, think) for n in range(users))
     )
     result.pressed = len(pressed)
+    result.pressed_steps = sorted(step for chat, step in pressed if chat == FIRST_USER)
     result.seconds = time.monotonic() - started
     result.answered = sum(typed)
     user_chats = {FIRST_USER + n for n in range(users)}
@@ -400,7 +416,7 @@ def count_statements(work: Path, pids: list[int]) -> Counter[str]:
     return total
 
 
-async def reference(args: argparse.Namespace, folder: Path) -> Result:
+async def reference(args: argparse.Namespace, folder: Path, pressed_steps: list[int]) -> Result:
     result = Result("reference PTB")
     async with FakeTelegram() as fake:
         log = folder / "reference.log"
@@ -416,6 +432,8 @@ async def reference(args: argparse.Namespace, folder: Path) -> Result:
                 fake.base_url,
                 "--steps",
                 str(steps),
+                "--buttons",
+                ",".join(str(step) for step in pressed_steps),
             ],
             env,
             log,
@@ -423,7 +441,7 @@ async def reference(args: argparse.Namespace, folder: Path) -> Result:
             0,
         )
         try:
-            await play_users(fake, args.users, result, [process.pid], reference=True)
+            await play_users(fake, args.users, result, [process.pid], reference=reference_script(pressed_steps))
         finally:
             await stop_process(process)
     return result
@@ -462,7 +480,8 @@ async def main() -> None:
         results["fast"] = await scenario("fast", args, folder, budget=1000, limited=False, replicas=1, reminders=0)
         print(results["fast"].line(), flush=True)
     if not args.skip_reference and wanted("reference"):
-        results["reference"] = await reference(args, folder)
+        # Like for like: the wizard's users press a button at the steps the bot's users did (none without fast).
+        results["reference"] = await reference(args, folder, results["fast"].pressed_steps if "fast" in results else [])
         print(results["reference"].line(), flush=True)
     if wanted("quiet"):
         results["quiet"] = await scenario("quiet", args, folder, budget=30, limited=True, replicas=1, reminders=0)
