@@ -81,17 +81,33 @@ def _claimed_unless_open(table: Any, owner: Any, claimed_status: str, insert: An
 
 
 def _store_event(insert: Any) -> Any:
-    statement = _claimed_unless_open(
-        _inbox,
-        _inbox.c.sender,
-        CLAIMED,
-        insert,
-        sender=bindparam("owner"),
-        event_key=bindparam("event_key"),
-        payload=bindparam("payload"),
-        received_at=bindparam("at"),
+    """An event stored claimed unless its sender has anything open (as ``_claimed_unless_open``), and not at all
+    when its key is already stored. The key is looked up in the statement's own snapshot before inserting: left
+    to ON CONFLICT alone, a redelivery of the event being handled would wait for the handling transaction's lock
+    on that row while holding the sender's lock, which that transaction asks for next (a deadlock on PostgreSQL).
+    ON CONFLICT stays for a key stored meanwhile by a replica; the sender's lock makes that one wait first."""
+    c = _inbox.c
+    known = (
+        select(c.id)
+        .where(c.channel == bindparam("channel"), c.sender == bindparam("owner"), c.event_key == bindparam("event_key"))
+        .exists()
     )
-    return statement.on_conflict_do_nothing().returning(_inbox.c.id, _inbox.c.status)
+    busy = _open_row(_inbox, c.sender, CLAIMED).exists()
+    at = bindparam("at", type_=c.received_at.type)
+    row = select(
+        bindparam("channel", type_=c.channel.type),
+        bindparam("owner", type_=c.sender.type),
+        bindparam("event_key", type_=c.event_key.type),
+        bindparam("payload", type_=c.payload.type),
+        case((busy, PENDING), else_=CLAIMED),
+        case((busy, null()), else_=bindparam("worker", type_=c.claimed_by.type)),
+        case((busy, null()), else_=at),
+        case((busy, 0), else_=1),
+        at,
+    ).where(~known)
+    columns = [c.channel, c.sender, c.event_key, c.payload, c.status, c.claimed_by, c.claimed_at, c.attempts]
+    statement = insert(_inbox).from_select([*columns, c.received_at], row)
+    return statement.on_conflict_do_nothing().returning(c.id, c.status)
 
 
 _STORE_EVENT = {"sqlite": _store_event(sqlite_insert), "postgresql": _store_event(pg_insert)}

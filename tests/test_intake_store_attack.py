@@ -5,8 +5,8 @@ over EXISTS (an open row of the sender), ON CONFLICT DO NOTHING; ``add_replies``
 chat being answered the same way and lets its returned status decide the chat's later rows of the call. Each
 test tries to break a promise of the intake through its public API: one claim per sender (per chat), arrival
 order, a redelivery stored once, nothing lost or handled twice, a handed row never claimed again by its worker.
-The change held; the one hole found (two xfail tests at the end) is older than it: on PostgreSQL a redelivery of
-the event being handled deadlocks with the handling transaction.
+The change held; the one hole found (the two tests at the end) was older than it: on PostgreSQL a redelivery of
+the event being handled deadlocked with the handling transaction.
 """
 
 from __future__ import annotations
@@ -749,22 +749,16 @@ async def test_two_replicas_receiving_one_users_batches_at_once_then_each_others
         await b.pipeline.close()
 
 
-# --- bug: a redelivery of the event being handled deadlocks on PostgreSQL -----------------------------------
-
-DEADLOCK = (
-    "PostgreSQL deadlock (not from 49f2289: the INSERT before it behaved the same): store() takes the sender's "
-    "advisory lock, then its INSERT ... ON CONFLICT DO NOTHING of a redelivered key waits for the uncommitted "
-    "transaction that updated that event's row (finish_event in the handling transaction); that transaction then "
-    "asks for the same advisory lock in claim_next_event. PostgreSQL aborts one after deadlock_timeout (1 s): "
-    "store() raises (the batch is refused) or the handling rolls back and counts as a failed attempt."
-)
+# --- a redelivery of the event being handled (a PostgreSQL deadlock, fixed) ---------------------------------
+# store() takes the sender's advisory lock; its INSERT ... ON CONFLICT DO NOTHING of a redelivered key used to wait
+# for the uncommitted transaction that had updated that event's row (finish_event), which then asked for the same
+# lock in claim_next_event: PostgreSQL aborted one of them after a second. The INSERT now skips a key already
+# stored, judged in its own snapshot, before any conflict check.
 
 
-async def test_a_redelivery_of_the_event_being_handled_is_dropped_without_a_deadlock(database_url, request) -> None:
+async def test_a_redelivery_of_the_event_being_handled_is_dropped_without_a_deadlock(database_url) -> None:
     """The handling transaction of the sender's event u:1 has marked it done and will claim u:2 next, when the
     platform redelivers u:1 (a webhook retried, on this or another replica)."""
-    if _is_pg(database_url):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=DEADLOCK))
     databases, (a, b) = _replicas(database_url, 2)
     try:
         await a.beat(T0)
@@ -810,10 +804,8 @@ class SlowRepliesIntake(SqlIntake):
 
 
 async def test_a_webhook_retry_while_its_event_is_being_handled_is_acknowledged_and_handled_once(
-    database_url, request
+    database_url,
 ) -> None:
-    if _is_pg(database_url):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=DEADLOCK))
     handled: list[str] = []
 
     async def handle(inbound: Inbound) -> Result:
