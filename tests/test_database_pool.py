@@ -4,6 +4,9 @@ next messages, instead of being closed on return and opened again (opening one c
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -36,24 +39,25 @@ async def _busy_moment(database: Database, users: int) -> None:
     await asyncio.gather(*(one() for _ in range(users)))
 
 
-async def test_connections_opened_for_twelve_users_at_once_stay_open_for_the_next_messages() -> None:
+@asynccontextmanager
+async def _bot_database(**settings: Any) -> AsyncIterator[Database]:
+    """The database of a bot process configured with ``settings``, on a PostgreSQL database of its own."""
     async with _pg_test_database(None) as url:
-        settings = Settings(_env_file=None, database_url=url)
-        database = App(settings).database
+        database = App(Settings(_env_file=None, database_url=url, **settings)).database
         try:
-            await _busy_moment(database, 12)
-            # 12 kept, less the one now counting them.
-            assert await _backends(database) == 11
+            yield database
         finally:
             await database.dispose()
+
+
+async def test_connections_opened_for_twelve_users_at_once_stay_open_for_the_next_messages() -> None:
+    async with _bot_database() as database:
+        await _busy_moment(database, 12)
+        # 12 kept, less the one now counting them.
+        assert await _backends(database) == 11
 
 
 async def test_the_pool_size_is_a_setting_and_beyond_it_connections_are_closed_on_return() -> None:
-    async with _pg_test_database(None) as url:
-        settings = Settings(_env_file=None, database_url=url, database_pool_size=4)
-        database = App(settings).database
-        try:
-            await _busy_moment(database, 12)
-            assert await _backends(database) == 3
-        finally:
-            await database.dispose()
+    async with _bot_database(database_pool_size=4) as database:
+        await _busy_moment(database, 12)
+        assert await _backends(database) == 3

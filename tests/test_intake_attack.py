@@ -13,6 +13,7 @@ import random
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar
 
 import pytest
 
@@ -26,6 +27,7 @@ from storage.send_budget import BROADCAST, REPLY, SLOT, SqlSendBudget
 from tests.intake_support import Pipeline, eventually, inbox_rows, outbox_rows
 
 NO_RECOVERY = 3600.0
+AnIntake = TypeVar("AnIntake", bound=SqlIntake)
 
 
 class Bench:
@@ -54,6 +56,14 @@ class Bench:
     @property
     def dispatcher(self) -> Dispatcher:
         return self.pipeline.dispatcher
+
+    def use_intake(self, kind: type[AnIntake]) -> AnIntake:
+        """Put an intake of ``kind`` (a subclass that misbehaves on purpose) in the pipeline's place, same worker."""
+        intake = kind(self.pipeline.database, self.pipeline.intake.worker)
+        self.pipeline.intake = intake
+        self.dispatcher.intake = intake
+        self.pipeline.replies.intake = intake
+        return intake
 
     async def say(self, user: str, key: str, text: str) -> int:
         return await self.dispatcher.receive("test", [IncomingEvent(user, key, {"user": user, "text": text})])
@@ -536,10 +546,7 @@ async def test_an_event_stored_behind_one_still_being_handed_over_is_handled_wit
         return Result(replies=[Reply(f"ok {inbound.text}")])
 
     bench = Bench(_db(database_url), handle)
-    intake = LateAckIntake(bench.pipeline.database, bench.pipeline.intake.worker)
-    bench.pipeline.intake = intake
-    bench.dispatcher.intake = intake
-    bench.pipeline.replies.intake = intake
+    intake = bench.use_intake(LateAckIntake)
     await bench.pipeline.start()
     try:
         first = asyncio.create_task(bench.say("6", "1", "one"))  # stored claimed; its caller hears of it late

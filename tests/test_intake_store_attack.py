@@ -813,10 +813,7 @@ async def test_a_webhook_retry_while_its_event_is_being_handled_is_acknowledged_
         return Result(replies=[Reply(f"ok {inbound.text}")])
 
     bench = Bench(_db(database_url), handle)
-    intake = SlowRepliesIntake(bench.pipeline.database, bench.pipeline.intake.worker)
-    bench.pipeline.intake = intake
-    bench.dispatcher.intake = intake
-    bench.pipeline.replies.intake = intake
+    intake = bench.use_intake(SlowRepliesIntake)
     await bench.pipeline.start()
     try:
         one = IncomingEvent("u", "1", {"user": "u", "text": "one"})
