@@ -3,7 +3,9 @@
 Each fifth of a second of wall-clock time has a counter row (so a budget of 30/s is at most 6 per 200 ms and
 never a burst of 60 across a second's edge); taking a token is one statement that adds 1 only while the
 counter is below the cap. Replies may fill the whole slot; broadcasts (reminders, notices) only what is
-left after a headroom kept for replies, so a deadline-day broadcast never starves the people typing.
+left after a headroom kept for replies, so a deadline-day broadcast never starves the people typing. Within a
+process, a broadcast does not ask at all while replies of that process wait for a token: they take the slot
+first (across processes only the headroom holds).
 
 Within a process, the senders waiting for a token of one kind are served together: one statement asks for all
 of them at once (else for one), and when the slot is full they all wait for the next slot instead of each asking
@@ -102,6 +104,10 @@ class SqlSendBudget:
             if not queue:
                 return
             slot = int(self.wall() / SLOT)
+            if priority != REPLY and any(not w.done() for w in self._waiting.get(REPLY, ())):
+                # Replies of this process are waiting for a token: they take this slot first.
+                await asyncio.sleep(max((slot + 1) * SLOT - self.wall(), 0.001))
+                continue
             try:
                 # As many as the slot's share allows (all or none), else one: more than the share could never be.
                 wanted = min(len(queue), self.cap(priority))

@@ -74,3 +74,27 @@ async def test_more_senders_than_a_slots_share_cost_about_one_statement_per_slot
         assert len(asked) <= 5
     finally:
         await database.dispose()
+
+
+async def test_replies_waiting_in_a_process_take_the_slots_before_its_broadcast(database_url) -> None:
+    """A broadcast and a crowd of replies waiting in one process at once, at 30/s (6 per slot, 5 for broadcasts):
+    the replies go in the first two slots and the broadcast only after them. Before, the broadcast took 5 of the
+    first slot and the replies trickled one a slot behind it."""
+    url, kwargs = database_url
+    database = Database(url, **kwargs)
+    await database.migrate()
+    budget = SqlSendBudget(database, "telegram:3", 30)
+    granted: list[tuple[str, int]] = []
+
+    async def send(kind: str) -> None:
+        await budget.take(kind)
+        granted.append((kind, int(budget.wall() / SLOT)))
+
+    try:
+        await asyncio.gather(*(send(BROADCAST) for _ in range(10)), *(send(REPLY) for _ in range(12)))
+        replies = [slot for kind, slot in granted if kind == REPLY]
+        broadcasts = [slot for kind, slot in granted if kind == BROADCAST]
+        assert max(replies) <= min(broadcasts)
+        assert max(replies) - min(replies) <= 2
+    finally:
+        await database.dispose()
