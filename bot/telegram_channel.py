@@ -380,7 +380,9 @@ class TelegramChannel:
                 return [reply]
             return [Reply(text=chunk) for chunk in _split_text(reply.text, MAX_TEXT)] + [replace(reply, text="")]
         chunks = _split_text(reply.text, MAX_TEXT)
-        if len(chunks) <= 1:
+        if not chunks:
+            return []  # send skips an empty text: no message, so no turn in the chat and no token
+        if len(chunks) == 1:
             return [reply]
         return [Reply(text=chunk) for chunk in chunks[:-1]] + [replace(reply, text=chunks[-1])]
 
