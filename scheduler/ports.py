@@ -78,8 +78,16 @@ class NoticeQueue(Protocol):
         """Settle a claimed notice (sent, unreachable, muted, failed); False if the lease was lost meanwhile."""
         ...
 
-    async def retry(self, notice_id: int, worker: str, at: datetime, error: str) -> None: ...
+    async def retry(self, notice_id: int, worker: str, at: datetime, error: str, *, counts: bool = True) -> None:
+        """Back to pending until ``at``; a wait that ``counts`` not (a flood wait, a busy chat) gives back the
+        attempt its claim took, so waiting never uses up the tries a real failure has."""
+        ...
+
     async def mark_unreachable(self, identity_id: int, now: datetime) -> None: ...
+    async def in_conversation(self, address: Address, now: datetime, quiet: timedelta) -> bool:
+        """Whether the bot is answering this chat right now: a reply not yet sent, or one sent within ``quiet``."""
+        ...
+
     async def missed(
         self, kinds: Collection[str], now: datetime, since: datetime, reported_prefix: str
     ) -> list[Missed]:

@@ -44,6 +44,9 @@ class SweepPolicy:
     channel_missing_retry: timedelta = timedelta(minutes=10)
     # Deadline reminders that expired unsent within this long are reported to the secretariat (once).
     missed_window: timedelta = timedelta(days=2)
+    # A notice waits until the bot has been quiet in the recipient's chat this long: replies to what the person
+    # types go first, and another process's replies cannot meet a notice in the chat's one-a-second pace.
+    quiet_chat: timedelta = timedelta(seconds=2)
 
 
 @dataclass
@@ -144,7 +147,8 @@ class Sweeper:
             await self._settle(notice, "failed", stats, error=error)
             return
         stats.retried += 1
-        await self.queue.retry(notice.id, self.worker, self.clock() + timedelta(seconds=after_seconds), error)
+        at = self.clock() + timedelta(seconds=after_seconds)
+        await self.queue.retry(notice.id, self.worker, at, error, counts=counts)
 
     async def _deliver(self, notice: ClaimedNotice, stats: SweepStats) -> None:
         if notice.muted and not notice.essential:
@@ -168,6 +172,10 @@ class Sweeper:
             now = self.clock()
             if paused is not None and paused > now:
                 await self._retry(notice, stats, f"{address} paused", (paused - now).total_seconds(), counts=False)
+                return
+            if await self.queue.in_conversation(address, now, self.policy.quiet_chat):
+                quiet = self.policy.quiet_chat.total_seconds()
+                await self._retry(notice, stats, f"{address} in conversation", quiet, counts=False)
                 return
             try:
                 await self.sender.send(address.channel, address.user_id, reply)

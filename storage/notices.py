@@ -17,6 +17,8 @@ from sqlalchemy.orm import aliased
 from handlers.reminders import Missed
 from scheduler.ports import Address, ClaimedNotice
 from storage.database import Database
+from storage.intake import PENDING as OUTBOX_PENDING
+from storage.intake import SENDING as OUTBOX_SENDING
 from storage.models import (
     ChannelUsageRow,
     ConversationRow,
@@ -24,6 +26,7 @@ from storage.models import (
     NoticePlanRow,
     NoticeRow,
     PersonRow,
+    ReplyOutboxRow,
     WorkerHeartbeatRow,
 )
 
@@ -165,12 +168,20 @@ class SqlNoticeQueue:
             )
             return bool(result.rowcount)
 
-    async def retry(self, notice_id: int, worker: str, at: datetime, error: str) -> None:
+    async def retry(self, notice_id: int, worker: str, at: datetime, error: str, *, counts: bool = True) -> None:
+        attempts = NoticeRow.attempts if counts else NoticeRow.attempts - 1
         async with self.database.transaction() as session:
             await session.execute(
                 update(NoticeRow)
                 .where(NoticeRow.id == notice_id, NoticeRow.status == CLAIMED, NoticeRow.claimed_by == worker)
-                .values(status=PENDING, due_at=_utc(at), claimed_by=None, claimed_at=None, last_error=error[:500])
+                .values(
+                    status=PENDING,
+                    due_at=_utc(at),
+                    claimed_by=None,
+                    claimed_at=None,
+                    last_error=error[:500],
+                    attempts=attempts,
+                )
                 .execution_options(synchronize_session=False)
             )
 
@@ -215,6 +226,17 @@ class SqlNoticeQueue:
         async with self.database.transaction() as session:
             rows = (await session.execute(stmt)).all()
         return [Missed(r.subject, r.subject_version, r.kind, r.person_id) for r in rows]
+
+    async def in_conversation(self, address: Address, now: datetime, quiet: timedelta) -> bool:
+        reply = ReplyOutboxRow.__table__.c
+        answering = (
+            select(reply.id)
+            .where(reply.channel == address.channel, reply.chat == address.user_id)
+            .where(or_(reply.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)), reply.sent_at > _utc(now) - quiet))
+            .limit(1)
+        )
+        async with self.database.transaction() as session:
+            return (await session.execute(answering)).first() is not None
 
     async def mark_unreachable(self, identity_id: int, now: datetime) -> None:
         async with self.database.transaction() as session:
