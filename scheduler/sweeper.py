@@ -61,6 +61,16 @@ class SweepStats:
     by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
+def _recipient(notice: ClaimedNotice) -> object:
+    """Whom a notice goes to, for keeping one recipient's notices in order: the person, else the account (an
+    anonymous suggestion's sender is told by account only)."""
+    if notice.person_id is not None:
+        return ("person", notice.person_id)
+    if notice.addresses:
+        return ("account", notice.addresses[0].identity_id)
+    return ("notice", notice.id)
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -115,7 +125,7 @@ class Sweeper:
         # One recipient's notices go out in order; different recipients in parallel.
         groups: dict[object, list[ClaimedNotice]] = defaultdict(list)
         for notice in claimed:
-            groups[notice.person_id if notice.person_id is not None else ("notice", notice.id)].append(notice)
+            groups[_recipient(notice)].append(notice)
         semaphore = asyncio.Semaphore(self.policy.concurrency)
 
         async def run(group: list[ClaimedNotice]) -> None:

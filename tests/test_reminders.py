@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,9 @@ from handlers.context import FlowConfig
 from handlers.domain import Role, Status
 from handlers.store import Store
 from handlers.transitions import change_status
+from handlers.types import Reply
+from scheduler.sweeper import Sweeper
+from storage.notices import SqlNoticeQueue
 from tests.reminder_support import HANOI, Recorder, add_draft, add_person, local, notices, tick_at
 from tests.support import Chat, Clock
 
@@ -326,3 +330,30 @@ async def test_the_interval_job_sweeps_every_run_and_plans_every_plan_interval(a
     clock.now = local(2026, 4, 6, 8, 5)
     await service._job()
     assert len(recorder.to("dung")) == 1
+
+
+class SlowFirst(Recorder):
+    """A platform slow to accept the first message it is given."""
+
+    async def send(self, channel: str, user_id: str, reply: Reply) -> None:
+        if not self.sent and not self.attempts:
+            self.attempts["slow"] += 1
+            await asyncio.sleep(0.05)
+        await super().send(channel, user_id, reply)
+
+
+async def test_notices_to_one_account_without_a_person_go_out_in_order(app: App, clock: Clock) -> None:
+    """An anonymous suggestion's sender is told by account only (no person on the notice): their notices too go
+    out one after another, in order, while other recipients' go on in parallel."""
+    async with app.database.unit_of_work() as store:
+        identity = await store.identity("console", "an-danh")
+        other = await store.identity("console", "khac")
+        for n, text in enumerate(("một", "hai", "ba")):
+            await store.enqueue(
+                NoticeSpec(key=f"t|{n}", kind="test", text=text, due_at=clock.now, identity_id=identity.id)
+            )
+        await store.enqueue(NoticeSpec(key="t|o", kind="test", text="khác", due_at=clock.now, identity_id=other.id))
+    recorder = SlowFirst()
+    await Sweeper(SqlNoticeQueue(app.database), app.database.unit_of_work, recorder, clock).sweep()
+    assert recorder.to("an-danh") == ["một", "hai", "ba"]
+    assert recorder.to("khac") == ["khác"]
