@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/bench_sending.py [--users 20] [--busy-users 30] [--think 1.0] [--reminders 1000]
        [--pg-url URL] [--skip-reference] [--only fast,deadline] [--sends-in-flight N] [--latency SECONDS]
-       [--count-statements]
+       [--count-statements] [--remind-typing]
 
 Simulated users register and fill a whole application, each giving its next answer once the bot's question came
 (the benchmark stops if the bot's message does not follow the script): pressing the button when the question has
@@ -58,7 +58,7 @@ from bench.dup_corpus import Generator  # noqa: E402
 from bench.reference_wizard import YES  # noqa: E402
 from handlers.texts.duplicates import P_DIFFERENCE, PROCEED  # noqa: E402
 from storage.database import create_engine  # noqa: E402
-from tests.broadcast_support import add_reminders  # noqa: E402
+from tests.broadcast_support import add_reminders, remind_chats  # noqa: E402
 from tests.conftest import SEED  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 from tests.support import REGISTRATION_SCRIPT, WIZARD_SCRIPT, WIZARD_VARIANTS, wizard_script  # noqa: E402
@@ -138,6 +138,9 @@ class Result:
     duplicates: int = 0
     lost: int = 0
     statements: Counter[str] = field(default_factory=Counter)
+    typing_reminders: int = 0
+    typing_arrived: int = 0
+    typing_near_reply: int = 0
     pressed_steps: list[int] = field(default_factory=list)
 
     def line(self) -> str:
@@ -156,6 +159,11 @@ class Result:
                 f"  reminders {self.reminders_per_s:5.1f}/s ({self.reminders_of_budget_left:.2f} "
                 f"of the budget left; all sends meanwhile {self.all_per_s:4.1f}/s)  duplicates {self.duplicates}  "
                 f"lost {self.lost}"
+            )
+        if self.typing_reminders:
+            out += (
+                f"\n{'':<14} reminders to people typing: {self.typing_arrived} of {self.typing_reminders} arrived, "
+                f"{self.typing_near_reply} within a second of another message in their chat"
             )
         if self.statements:
             per = max(self.answered, 1)
@@ -372,7 +380,14 @@ async def scenario(
                 for process in processes:
                     process.send_signal(signal.SIGUSR1)
                 await asyncio.sleep(0.5)
+            typing = (
+                asyncio.create_task(remind_typing(fake, url, users, result))
+                if reminders and args.remind_typing
+                else None
+            )
             await play_users(fake, users, result, [p.pid for p in processes], think=args.think if limited else 0.0)
+            if typing is not None:
+                await typing
             if reminders:
                 chats = {FIRST_REMINDER_CHAT + i for i in range(reminders)}
                 deadline = time.monotonic() + reminders / 10 + 120
@@ -401,6 +416,39 @@ async def scenario(
     if args.count_statements:
         result.statements = count_statements(work, [p.pid for p in processes])
     return result
+
+
+async def remind_typing(fake: FakeTelegram, url: str, users: int, result: Result, rounds: int = 3) -> None:
+    """Reminders to the people filling the form, while they fill it: every 5 s, one to each user registered by
+    then, from 10 s on (``--remind-typing``; due before the broadcast's). Counted: those that arrived, and those
+    that arrived within a second of a reply in the same chat (what the quiet-chat rule keeps apart, whichever
+    process sends). The rate-limited calls per user message then include these reminders."""
+    chats = [FIRST_USER + n for n in range(users)]
+    await asyncio.sleep(5)
+    for round_ in range(rounds):
+        await asyncio.sleep(5)
+        registered = [c for c in chats if any("Đăng ký xong" in (m.text or "") for m in fake.sent_to(c))]
+        await remind_chats(url, registered, f"lần {round_ + 1}")
+        result.typing_reminders += len(registered)
+    chats_set = set(chats)
+
+    def arrived() -> list[tuple[int, int]]:
+        return [
+            (m.chat_id, m.message_id)
+            for m in fake.sent
+            if m.chat_id in chats_set and (m.text or "").startswith("Nhắc hạn (")
+        ]
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and len(arrived()) < result.typing_reminders:
+        await asyncio.sleep(0.5)
+    at = {(e.chat_id, e.message_id): e.at for e in fake.log if e.chat_id in chats_set}
+    reminders = arrived()
+    replies = [(c, t) for (c, m), t in at.items() if (c, m) not in set(reminders)]
+    result.typing_arrived = len(reminders)
+    result.typing_near_reply = sum(
+        1 for chat, message in reminders if any(c == chat and abs(t - at[chat, message]) < 1.0 for c, t in replies)
+    )
 
 
 def count_statements(work: Path, pids: list[int]) -> Counter[str]:
@@ -458,6 +506,11 @@ async def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated scenarios: fast, reference, quiet, deadline, x2")
     parser.add_argument("--sends-in-flight", type=int, default=0, help="NOTICE_SENDS_IN_FLIGHT (default: the bot's)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake takes to answer each call")
+    parser.add_argument(
+        "--remind-typing",
+        action="store_true",
+        help="deadline scenarios: also remind the people filling the form, while they fill it",
+    )
     parser.add_argument(
         "--count-statements", action="store_true", help="print SQL statements and commits per answered message"
     )

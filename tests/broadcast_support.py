@@ -4,7 +4,7 @@ benchmark, against a database the bot process has already migrated and seeded.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -51,5 +51,44 @@ async def add_reminders(url: str, n: int, first_chat: int) -> None:
                     for i, p in enumerate(people)
                 ],
             )
+    finally:
+        await database.dispose()
+
+
+async def remind_chats(url: str, chats: list[int], tag: str) -> None:
+    """One due reminder for each registered Telegram account of ``chats`` (people the bot is talking to), due
+    an hour ago: claimed before a broadcast due now."""
+    database = Database(url)
+    now = datetime.now(UTC) - timedelta(hours=1)
+    try:
+        async with database.unit_of_work() as store:
+            session = store.session
+            people = (
+                await session.execute(
+                    select(IdentityRow.person_id).where(
+                        IdentityRow.channel == "telegram",
+                        IdentityRow.external_id.in_([str(chat) for chat in chats]),
+                        IdentityRow.person_id.is_not(None),
+                    )
+                )
+            ).scalars()
+            rows = [
+                {
+                    "key": f"typing|{tag}|{p}",
+                    "person_id": p,
+                    "kind": "remind:author",
+                    "text": f"Nhắc hạn ({tag})",
+                    "essential": True,
+                    "due_at": now,
+                    "status": "pending",
+                    "attempts": 0,
+                    "last_error": "",
+                    "subject": "",
+                    "subject_version": "",
+                }
+                for p in people
+            ]
+            if rows:
+                await session.execute(insert(NoticeRow), rows)
     finally:
         await database.dispose()
