@@ -12,6 +12,23 @@ from storage.database import Database
 from storage.models import IdentityRow, NoticeRow, PersonRow, UnitRow
 
 
+def _reminder(key: str, person_id: int, text: str, due_at: datetime) -> dict[str, object]:
+    """A deadline reminder row as a planning pass leaves it: due, essential, not yet claimed."""
+    return {
+        "key": key,
+        "person_id": person_id,
+        "kind": "remind:author",
+        "text": text,
+        "essential": True,
+        "due_at": due_at,
+        "status": "pending",
+        "attempts": 0,
+        "last_error": "",
+        "subject": "",
+        "subject_version": "",
+    }
+
+
 async def add_reminders(url: str, n: int, first_chat: int) -> None:
     """n people, Telegram chats ``first_chat`` … ``first_chat + n - 1``, and one due reminder each."""
     database = Database(url)
@@ -34,22 +51,7 @@ async def add_reminders(url: str, n: int, first_chat: int) -> None:
             )
             await session.execute(
                 insert(NoticeRow),
-                [
-                    {
-                        "key": f"broadcast|{p}",
-                        "person_id": p,
-                        "kind": "remind:author",
-                        "text": f"Nhắc hạn số {i}",
-                        "essential": True,
-                        "due_at": now,
-                        "status": "pending",
-                        "attempts": 0,
-                        "last_error": "",
-                        "subject": "",
-                        "subject_version": "",
-                    }
-                    for i, p in enumerate(people)
-                ],
+                [_reminder(f"broadcast|{p}", p, f"Nhắc hạn số {i}", now) for i, p in enumerate(people)],
             )
     finally:
         await database.dispose()
@@ -72,22 +74,7 @@ async def remind_chats(url: str, chats: list[int], tag: str) -> None:
                     )
                 )
             ).scalars()
-            rows = [
-                {
-                    "key": f"typing|{tag}|{p}",
-                    "person_id": p,
-                    "kind": "remind:author",
-                    "text": f"Nhắc hạn ({tag})",
-                    "essential": True,
-                    "due_at": now,
-                    "status": "pending",
-                    "attempts": 0,
-                    "last_error": "",
-                    "subject": "",
-                    "subject_version": "",
-                }
-                for p in people
-            ]
+            rows = [_reminder(f"typing|{tag}|{p}", p, f"Nhắc hạn ({tag})", now) for p in people]
             if rows:
                 await session.execute(insert(NoticeRow), rows)
     finally:

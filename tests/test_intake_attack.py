@@ -57,6 +57,17 @@ class Bench:
     def dispatcher(self) -> Dispatcher:
         return self.pipeline.dispatcher
 
+    @classmethod
+    def echo(cls, database: Database) -> tuple[Bench, list[str]]:
+        """A bench whose handler answers «ok <text>», and the texts it handled, in order."""
+        handled: list[str] = []
+
+        async def handle(inbound: Inbound) -> Result:
+            handled.append(inbound.text or "")
+            return Result(replies=[Reply(f"ok {inbound.text}")])
+
+        return cls(database, handle), handled
+
     def use_intake(self, kind: type[AnIntake]) -> AnIntake:
         """Put an intake of ``kind`` (a subclass that misbehaves on purpose) in the pipeline's place, same worker."""
         intake = kind(self.pipeline.database, self.pipeline.intake.worker)
@@ -539,13 +550,7 @@ class LateAckIntake(SqlIntake):
 async def test_an_event_stored_behind_one_still_being_handed_over_is_handled_without_the_recovery(
     database_url,
 ) -> None:
-    handled: list[str] = []
-
-    async def handle(inbound: Inbound) -> Result:
-        handled.append(inbound.text or "")
-        return Result(replies=[Reply(f"ok {inbound.text}")])
-
-    bench = Bench(_db(database_url), handle)
+    bench, handled = Bench.echo(_db(database_url))
     intake = bench.use_intake(LateAckIntake)
     await bench.pipeline.start()
     try:

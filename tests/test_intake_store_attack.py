@@ -806,13 +806,7 @@ class SlowRepliesIntake(SqlIntake):
 async def test_a_webhook_retry_while_its_event_is_being_handled_is_acknowledged_and_handled_once(
     database_url,
 ) -> None:
-    handled: list[str] = []
-
-    async def handle(inbound: Inbound) -> Result:
-        handled.append(inbound.text or "")
-        return Result(replies=[Reply(f"ok {inbound.text}")])
-
-    bench = Bench(_db(database_url), handle)
+    bench, handled = Bench.echo(_db(database_url))
     intake = bench.use_intake(SlowRepliesIntake)
     await bench.pipeline.start()
     try:
