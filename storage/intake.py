@@ -477,10 +477,11 @@ class SqlIntake:
     # --- retention -------------------------------------------------------------------------------------
     async def prune(self, before: datetime, batch: int = PRUNE_BATCH) -> Pruned:
         """Delete the events handled and the replies settled before ``before``: they hold what people typed and
-        said, and nothing reads them once settled but a redelivery's key lookup (``store``), which the retention
-        period outlasts. Open rows (pending, claimed, sending, a postponed reply) are never touched. Each batch
-        is a transaction of its own, repeated until one deletes fewer than ``batch`` rows. A reply's settled time is
-        its ``sent_at``, which ``settle_reply`` stamps whatever the outcome (sent, failed, unreachable)."""
+        said, and once settled nothing reads them but a redelivery's key lookup (``store``) and the quiet-chat
+        check (replies of the last seconds), both far shorter than the retention period. Open rows (pending,
+        claimed, sending, a postponed reply) are never touched. Each batch is a transaction of its own, repeated
+        until one deletes fewer than ``batch`` rows. A reply's settled time is its ``sent_at``, which
+        ``settle_reply`` stamps whatever the outcome (sent, failed, unreachable)."""
         before = _utc(before)
         events = await self._prune(_expired(_inbox, _inbox.c.handled_at, HANDLED, batch), before, batch)
         replies = await self._prune(_expired(_outbox, _outbox.c.sent_at, SETTLED, batch), before, batch)
