@@ -28,7 +28,7 @@ from bot.intake.sending import ReplySender
 from handlers.store import Store
 from handlers.texts import common as C
 from handlers.types import Inbound, Reply, Result
-from storage.intake import INBOX, OUTBOX, Busy, InboxItem, OutboxItem, Pruned, SqlIntake
+from storage.intake import FAILED, INBOX, OUTBOX, Busy, InboxItem, OutboxItem, Pruned, SqlIntake
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ class Dispatcher:
     async def _set_aside(self, item: InboxItem) -> None:
         """A poison event: mark it failed and apologise, so the sender's later events go through."""
         async with self.intake.database.transaction() as session:
-            await self.intake.finish_event(session, item.id, self.clock(), "failed")
+            await self.intake.finish_event(session, item.id, self.clock(), FAILED)
             await self.intake.add_replies(
                 session, [(item.channel, item.sender, reply_to_json(Reply(APOLOGY)))], self.clock()
             )
