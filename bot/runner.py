@@ -92,6 +92,7 @@ class Channels:
             app.clock,
             heartbeat_seconds=stale / 3,
             recover_seconds=stale / 2,
+            retention=timedelta(days=app.settings.intake_retention_days),
         )
         self.alive: set[str] = set()
         # While channels are still starting, one failing says nothing yet about the others.

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     # Intake: a bot process beats every third of this; one silent for this long is presumed dead and the
     # events and replies it held are taken over by another (seconds).
     intake_stale_seconds: float = Field(default=15, ge=1, le=600)
+    # Intake: received updates (inbox_event) and sent replies (reply_outbox) are deleted this many days after
+    # they were handled or sent. They hold what people typed; a platform's redelivery of an update (Telegram: up
+    # to 24 hours) must still find its key, so not less than a day.
+    intake_retention_days: int = Field(default=7, ge=1, le=3650)
     # Reminders and notices: how often the scheduler plans and sweeps the outbox (seconds).
     reminder_interval_seconds: float = Field(default=30, gt=0, le=3600)
     # ...and how often it plans new reminders (a pass reads every body's campaigns; seconds for a province).

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import DateTime, String, and_, bindparam, case, delete, func, insert, null, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
@@ -35,6 +36,13 @@ DONE = "done"
 FAILED = "failed"
 SENDING = "sending"
 SENT = "sent"
+UNREACHABLE = "unreachable"
+
+# Rows nothing will take again: events handled (or set aside), replies sent or given up on. Only these expire.
+HANDLED = (DONE, FAILED)
+SETTLED = (SENT, FAILED, UNREACHABLE)
+# Rows deleted by one statement (one short transaction) when expired rows are pruned.
+PRUNE_BATCH = 1000
 
 _inbox = InboxEventRow.__table__
 _outbox = ReplyOutboxRow.__table__
@@ -122,6 +130,26 @@ _INSERT_FIRST_REPLY = _claimed_unless_open(
     created_at=bindparam("at"),
     error="",
 ).returning(_outbox.c.id, _outbox.c.status)
+
+
+def _expired(table: Any, settled_at: Any, statuses: tuple[str, ...], batch: int) -> Any:
+    """A DELETE of up to ``batch`` rows in ``statuses`` settled before ``:before`` (an index range on the settled
+    time). The rows are locked SKIP LOCKED first (PostgreSQL; SQLite has one writer): a replica pruning at the same
+    moment takes other rows instead of waiting for these, so a prune never waits for a row lock and cannot be part
+    of a deadlock."""
+    rows = (
+        select(table.c.id)
+        .where(table.c.status.in_(statuses), settled_at < bindparam("before", type_=settled_at.type))
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    return delete(table).where(table.c.id.in_(rows))
+
+
+@dataclass(frozen=True)
+class Pruned:
+    events: int
+    replies: int
 
 
 class LeaseLost(Exception):
@@ -445,6 +473,29 @@ class SqlIntake:
     async def pending_chats(self, now: datetime) -> list[tuple[str, str]]:
         """Chats with replies nobody live is sending."""
         return await self._open_owners(ReplyOutboxRow, ReplyOutboxRow.chat, SENDING, now)
+
+    # --- retention -------------------------------------------------------------------------------------
+    async def prune(self, before: datetime, batch: int = PRUNE_BATCH) -> Pruned:
+        """Delete the events handled and the replies settled before ``before``: they hold what people typed and
+        said, and once settled nothing reads them but a redelivery's key lookup (``store``) and the quiet-chat
+        check (replies of the last seconds), both far shorter than the retention period. Open rows (pending,
+        claimed, sending, a postponed reply) are never touched. Each batch is a transaction of its own, repeated
+        until one deletes fewer than ``batch`` rows. A reply's settled time is its ``sent_at``, which
+        ``settle_reply`` stamps whatever the outcome (sent, failed, unreachable)."""
+        before = _utc(before)
+        events = await self._prune(_expired(_inbox, _inbox.c.handled_at, HANDLED, batch), before, batch)
+        replies = await self._prune(_expired(_outbox, _outbox.c.sent_at, SETTLED, batch), before, batch)
+        return Pruned(events, replies)
+
+    async def _prune(self, statement: Any, before: datetime, batch: int) -> int:
+        total = 0
+        while True:
+            async with self.database.transaction() as session:
+                result = cast(CursorResult[Any], await session.execute(statement, {"before": before}))
+                deleted = result.rowcount
+            total += deleted
+            if deleted < batch:
+                return total
 
     async def counts(self) -> dict[str, int]:
         """Rows by table and status, for tests and the operator."""

@@ -281,6 +281,7 @@ class InboxEventRow(SQLModel, table=True):
         UniqueConstraint("channel", "sender", "event_key"),
         Index("ix_inbox_event_status", "status"),
         Index("ix_inbox_event_sender", "channel", "sender", "status"),
+        Index("ix_inbox_event_handled_at", "handled_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=20)
@@ -303,6 +304,8 @@ class ReplyOutboxRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_reply_outbox_status", "status"),
         Index("ix_reply_outbox_chat", "channel", "chat", "status"),
+        Index("ix_reply_outbox_chat_sent_at", "channel", "chat", "sent_at"),
+        Index("ix_reply_outbox_sent_at", "sent_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=20)

@@ -19,7 +19,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.intake.busy import BusyWait
@@ -28,7 +28,7 @@ from bot.intake.sending import ReplySender
 from handlers.store import Store
 from handlers.texts import common as C
 from handlers.types import Inbound, Reply, Result
-from storage.intake import INBOX, OUTBOX, Busy, InboxItem, OutboxItem, SqlIntake
+from storage.intake import FAILED, INBOX, OUTBOX, Busy, InboxItem, OutboxItem, Pruned, SqlIntake
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,11 @@ class Dispatcher:
         *,
         heartbeat_seconds: float = 5.0,
         recover_seconds: float = 10.0,
+        retention: timedelta | None = None,
+        prune_seconds: float = 3600.0,
     ) -> None:
+        """``retention``: handled events and sent replies older than this are deleted by the maintenance loop,
+        every ``prune_seconds`` (None keeps them)."""
         self.intake = intake
         self.handle = handle
         self.replies = replies
@@ -82,6 +86,11 @@ class Dispatcher:
         self.decoders: dict[str, Decoder] = {}
         self.heartbeat_seconds = heartbeat_seconds
         self.recover_seconds = recover_seconds
+        self.retention = retention
+        self.prune_seconds = prune_seconds
+        self._last_recover = 0.0
+        self._last_prune: float | None = None
+        self._pruning: asyncio.Task[Pruned] | None = None
         self._workers: dict[tuple[str, str], asyncio.Task[None]] = {}
         # Senders with events to claim from the database, and events already claimed, handed in memory.
         self._again: set[tuple[str, str]] = set()
@@ -233,7 +242,7 @@ class Dispatcher:
     async def _set_aside(self, item: InboxItem) -> None:
         """A poison event: mark it failed and apologise, so the sender's later events go through."""
         async with self.intake.database.transaction() as session:
-            await self.intake.finish_event(session, item.id, self.clock(), "failed")
+            await self.intake.finish_event(session, item.id, self.clock(), FAILED)
             await self.intake.add_replies(
                 session, [(item.channel, item.sender, reply_to_json(Reply(APOLOGY)))], self.clock()
             )
@@ -249,20 +258,44 @@ class Dispatcher:
         await self.intake.claim_alone(self.clock())
         await self.intake.beat(self.clock())
         await self.recover()
+        self._last_recover = asyncio.get_running_loop().time()
         self._maintenance = asyncio.create_task(self._maintain(), name="intake maintenance")
 
     async def _maintain(self) -> None:
-        loop = asyncio.get_running_loop()
-        last_recover = loop.time()
         while not self._stopping:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
-                await self.intake.beat(self.clock())
-                if loop.time() - last_recover >= self.recover_seconds:
-                    last_recover = loop.time()
-                    await self.recover()
+                await self.maintain()
             except Exception:
                 log.exception("intake maintenance failed; trying again")
+
+    async def maintain(self) -> asyncio.Task[Pruned] | None:
+        """One pass of the maintenance loop: beat; every ``recover_seconds`` take up what nobody live is working on;
+        every ``prune_seconds`` (the first pass after start included) start deleting what is past the retention
+        period. The prune runs beside the loop, so that a long one (a first run on months of rows) never delays a
+        beat: returns it when this pass started one."""
+        loop = asyncio.get_running_loop()
+        await self.intake.beat(self.clock())
+        if loop.time() - self._last_recover >= self.recover_seconds:
+            self._last_recover = loop.time()
+            await self.recover()
+        if self.retention is None or (self._pruning is not None and not self._pruning.done()):
+            return None
+        if self._last_prune is not None and loop.time() - self._last_prune < self.prune_seconds:
+            return None
+        self._last_prune = loop.time()
+        self._pruning = asyncio.create_task(self._prune(self.clock() - self.retention), name="intake retention")
+        return self._pruning
+
+    async def _prune(self, before: datetime) -> Pruned:
+        try:
+            pruned = await self.intake.prune(before)
+        except Exception:
+            log.exception("deleting handled intake rows failed; trying again in %.0f s", self.prune_seconds)
+            return Pruned(0, 0)
+        if pruned.events or pruned.replies:
+            log.info("retention: %d handled events and %d sent replies deleted", pruned.events, pruned.replies)
+        return pruned
 
     async def idle(self, timeout: float = 30.0) -> None:
         """Wait until no event is being handled and no reply is being sent (tests, the console)."""
@@ -281,10 +314,11 @@ class Dispatcher:
 
     async def stop(self) -> None:
         self._stopping = True
-        if self._maintenance is not None:
-            self._maintenance.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._maintenance
+        for background in (self._maintenance, self._pruning):
+            if background is not None:
+                background.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await background
         tasks = list(self._workers.values())
         if tasks:
             await asyncio.wait(tasks, timeout=10)

@@ -19,7 +19,7 @@ from bot.intake.busy import BusyWait
 from bot.intake.codec import reply_from_json
 from handlers.types import Reply
 from scheduler.ports import Rejected, RetryLater, Sender, Unreachable
-from storage.intake import OUTBOX, Busy, OutboxItem, SqlIntake, Wait
+from storage.intake import FAILED, OUTBOX, SENT, UNREACHABLE, Busy, OutboxItem, SqlIntake, Wait
 
 log = logging.getLogger(__name__)
 
@@ -130,11 +130,11 @@ class ReplySender:
         except Unreachable as error:
             self.stats["unreachable"] += 1
             log.info("a reply could not be delivered: the %s account is unreachable (%s)", item.channel, error)
-            await self.intake.settle_reply(item.id, "unreachable", self.clock(), str(error))
+            await self.intake.settle_reply(item.id, UNREACHABLE, self.clock(), str(error))
         except Rejected as error:
             self.stats["failed"] += 1
             log.warning("%s refused a reply for good: %s", item.channel, error)
-            await self.intake.settle_reply(item.id, "failed", self.clock(), str(error))
+            await self.intake.settle_reply(item.id, FAILED, self.clock(), str(error))
         except RetryLater as error:
             self.stats["retried"] += 1
             return await self._postpone(item, error.after_seconds, str(error), counts=False)
@@ -144,13 +144,13 @@ class ReplySender:
             return await self._postpone(item, UNEXPECTED_RETRY_SECONDS, repr(error), counts=True)
         else:
             self.stats["sent"] += 1
-            await self.intake.settle_reply(item.id, "sent", self.clock())
+            await self.intake.settle_reply(item.id, SENT, self.clock())
         return True
 
     async def _postpone(self, item: OutboxItem, after: float, error: str, *, counts: bool) -> bool:
         if counts and item.attempts >= MAX_SEND_ATTEMPTS:
             self.stats["failed"] += 1
-            await self.intake.settle_reply(item.id, "failed", self.clock(), error)
+            await self.intake.settle_reply(item.id, FAILED, self.clock(), error)
             return True
         await self.intake.postpone_reply(item.id, self.clock() + timedelta(seconds=after), error)
         return False
