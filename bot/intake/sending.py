@@ -3,7 +3,8 @@
 A reply is marked ``sending`` before the platform call (claimed by this worker, or written so by the transaction
 that decided it and handed over in memory) and ``sent`` right after, so a crash can repeat at most the one reply
 that was in flight for each chat. A flood wait postpones only the chat it concerns;
-a reply the platform refuses for good is kept as ``failed`` with the reason, never dropped silently.
+a reply the platform refuses for good is kept as ``failed`` with the reason, never dropped silently (until the
+retention period deletes it with the sent ones, ``SqlIntake.prune``).
 """
 
 from __future__ import annotations
