@@ -190,6 +190,26 @@ async def report_phone_match(ctx: Context, newcomer: Person) -> None:
         await ctx.store.enqueue_notice(key, kind="identity_claim", text=text, due_at=ctx.now, person_id=secretary.id)
 
 
+async def end_unit_head_role(ctx: Context, before: Person, unit_id: int) -> bool:
+    """A unit head who moved to another unit (``before``: the record as it was) is head of neither: a head's reach
+    (the unit's applications and documents, invitations into its records, its reminders) follows the unit, and
+    naming the new unit's head is the admin's, told by the secretariat. True when a head role ended."""
+    if before.unit_id is None or before.unit_id == unit_id:
+        return False
+    if not await ctx.store.revoke_role(before.id, Role.UNIT_HEAD, before.home_body_id):
+        return False
+    ctx.changed_people.add(before.id)
+    old, new = await ctx.store.unit(before.unit_id), await ctx.store.unit(unit_id)
+    names = {"old": old.name if old else "", "new": new.name if new else ""}
+    ctx.say(T.HEAD_ROLE_ENDED.format(**names))
+    text = T.HEAD_LEFT_NOTICE.format(name=before.full_name, id=before.id, **names)
+    body = before.home_body_id
+    for secretary in await ctx.store.people_with_role_in(Role.SECRETARIAT, body) if body is not None else ():
+        key = f"unit-head-left:{before.id}:{before.unit_id}:{unit_id}:{ctx.now:%Y%m%d%H%M%S}:p{secretary.id}"
+        await ctx.store.enqueue_notice(key, kind="unit_head_left", text=text, due_at=ctx.now, person_id=secretary.id)
+    return True
+
+
 async def approve_command(ctx: Context, args: str) -> None:
     """/duyetnhan <new account's person id> <seeded record id or phone>: the secretariat vouches for the
     newcomer; every account of the newcomer moves to the seeded record."""

@@ -11,7 +11,7 @@ from dataclasses import replace
 from handlers.context import Context
 from handlers.domain import Role
 from handlers.forms import Draft, Form, FormFlow, Step
-from handlers.identity.flow import report_phone_match
+from handlers.identity.flow import end_unit_head_role, report_phone_match
 from handlers.parsing import ParseError, fold, match_option, parse_person_name, parse_phone, require_text
 from handlers.texts import common as C
 from handlers.texts import identity as I
@@ -163,11 +163,14 @@ class RegistrationFlow(FormFlow):
         unit_id = int(draft["unit_id"])
         phone = draft.get("phone")
         if ctx.person is not None:
+            before = ctx.person
             person = await ctx.store.update_person(
-                ctx.person.id, full_name=draft["full_name"], unit_id=unit_id, position=draft["position"], phone=phone
+                before.id, full_name=draft["full_name"], unit_id=unit_id, position=draft["position"], phone=phone
             )
-            ctx.person = person
             ctx.say(T.UPDATED.format(name=person.full_name))
+            if await end_unit_head_role(ctx, before, unit_id):
+                person = await ctx.store.person(before.id) or person
+            ctx.person = person
             return True
         # A typed phone is contact data only: matching a seeded record proves nothing (handlers/identity/flow.py).
         person = await ctx.store.create_person(draft["full_name"], unit_id, draft["position"], phone)

@@ -51,6 +51,15 @@ CLAIM_REQUEST = (
     "Tài khoản mới {new} (mã số {new_id}, {unit}) khai số điện thoại trùng với hồ sơ đăng ký sẵn {seeded} "
     "(mã số {seeded_id}). Chỉ khi đã xác minh đúng người (gọi điện, gặp trực tiếp), gõ: /duyetnhan {new_id} {seeded_id}"
 )
+HEAD_ROLE_ENDED = (
+    "Anh/Chị đã chuyển từ {old} sang {new}, nên vai trò thủ trưởng đơn vị {old} trên bot đã kết thúc. "
+    "Nếu Anh/Chị là thủ trưởng đơn vị {new}, Thường trực Hội đồng sẽ đề nghị quản trị viên cấp lại vai trò này."
+)
+HEAD_LEFT_NOTICE = (
+    "{name} (mã số {id}), thủ trưởng đơn vị {old} trên bot, vừa đổi đơn vị sang {new} nên không còn vai trò "
+    "thủ trưởng đơn vị. Nhắc việc gửi thủ trưởng đơn vị {old} sẽ không đến ai cho đến khi có người được cấp vai "
+    "trò này. Nếu {name} đúng là thủ trưởng đơn vị {new}, quản trị viên gõ: /capquyen {id} thutruong"
+)
 APPROVE_USAGE = (
     "Cách dùng: /duyetnhan <mã số tài khoản mới> <mã số hồ sơ đăng ký sẵn hoặc số điện thoại>. Ví dụ: /duyetnhan 57 12"
 )
