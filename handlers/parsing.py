@@ -126,6 +126,14 @@ def parse_id(text: str | None) -> int | None:
     return None
 
 
+def parse_year(text: str | None, *, first: int = 2000, last: int = 2100) -> int | None:
+    """A year typed in a command ("2026"), or None: four ASCII digits from ``first`` to ``last``."""
+    word = (text or "").strip()
+    if word.isascii() and word.isdigit() and len(word) == 4 and first <= int(word) <= last:
+        return int(word)
+    return None
+
+
 _BIDI_CONTROLS = frozenset(
     ["\u200e", "\u200f", "\u061c"] + [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
 )

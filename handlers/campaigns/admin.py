@@ -9,7 +9,7 @@ from datetime import date, time
 from handlers.campaign import Campaign, days_left, format_days, parse_days
 from handlers.context import Context
 from handlers.domain import Role, Round
-from handlers.parsing import ParseError, format_date, parse_date
+from handlers.parsing import ParseError, format_date, parse_date, parse_id, parse_year
 from handlers.reminders import retire_stale, round_subject
 from handlers.rounds import default_plan
 from handlers.texts import common as C
@@ -105,10 +105,10 @@ async def create_campaign(ctx: Context, args: str) -> None:
     if not allowed(ctx):
         return
     words = args.split()
-    if len(words) != 1 or not words[0].isdigit() or not 2000 <= int(words[0]) <= 2100:
+    year = parse_year(words[0]) if len(words) == 1 else None
+    if year is None:
         ctx.say(T.CREATE_USAGE)
         return
-    year = int(words[0])
     template = next_year_template(list(await ctx.store.campaigns()), year, ctx)
     if not await ctx.store.create_campaign(template):
         ctx.say(T.ALREADY_EXISTS.format(year=year))
@@ -118,10 +118,11 @@ async def create_campaign(ctx: Context, args: str) -> None:
 
 
 async def _round(ctx: Context, word: str) -> Round | None:
-    if not word.isdigit():
+    round_id = parse_id(word)
+    if round_id is None:
         return None
     rounds = {r.id: r for r in await ctx.store.rounds()}
-    found = rounds.get(int(word))
+    found = rounds.get(round_id)
     if found is None:
         ctx.say(T.NO_SUCH_ROUND.format(id=word))
     return found
@@ -131,7 +132,7 @@ async def move_deadline(ctx: Context, args: str) -> None:
     if not allowed(ctx):
         return
     words = args.split(maxsplit=1)
-    if len(words) != 2 or not words[0].isdigit():
+    if len(words) != 2 or parse_id(words[0]) is None:
         ctx.say(T.MOVE_USAGE)
         return
     rnd = await _round(ctx, words[0])
@@ -164,7 +165,7 @@ async def _set_closed(ctx: Context, args: str, *, closed: bool) -> None:
     if not allowed(ctx):
         return
     words = args.split()
-    if len(words) != 1 or not words[0].isdigit():
+    if len(words) != 1 or parse_id(words[0]) is None:
         ctx.say(T.CLOSE_USAGE if closed else T.REOPEN_USAGE)
         return
     rnd = await _round(ctx, words[0])
@@ -188,10 +189,11 @@ async def set_schedule(ctx: Context, args: str) -> None:
     if not allowed(ctx):
         return
     words = args.split()
-    if len(words) < 2 or not words[0].isdigit():
+    typed = parse_id(words[0]) if len(words) >= 2 else None
+    if typed is None:
         ctx.say(T.SCHEDULE_USAGE)
         return
-    year = int(words[0])
+    year = typed
     rest = words[1:]
     clock_word = rest.pop() if len(rest) > 1 and any(c in rest[-1] for c in ":hg") else None
     try:

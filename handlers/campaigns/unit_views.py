@@ -9,7 +9,7 @@ from handlers.campaign import Campaign, UnitTally, tally
 from handlers.campaigns.admin import round_state, time_left
 from handlers.context import Context
 from handlers.domain import Role, Sector, Status
-from handlers.parsing import format_date
+from handlers.parsing import format_date, parse_id
 from handlers.rounds import ensure_default_campaign
 from handlers.texts import common as C
 from handlers.texts import reminders as T
@@ -73,7 +73,7 @@ async def overview(ctx: Context, args: str) -> None:
     if person is None or not person.has(Role.SECRETARIAT):
         ctx.say(C.NOT_ALLOWED)
         return
-    year = int(args) if args.strip().isdigit() else ctx.today.year
+    year = parse_id(args) or ctx.today.year
     campaign = await _campaign(ctx, year) if year == ctx.today.year else None
     if campaign is None:
         campaign = next((c for c in await ctx.store.campaigns() if c.year == year), None)

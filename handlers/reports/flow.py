@@ -14,7 +14,7 @@ from handlers.campaign import NoticeSpec
 from handlers.commands import CommandSpec
 from handlers.context import Context
 from handlers.domain import Body, Role
-from handlers.parsing import fold, format_date, match_option
+from handlers.parsing import fold, format_date, match_option, parse_year
 from handlers.reports.builders import (
     MidReport,
     Report,
@@ -181,8 +181,8 @@ class ReportFlow:
         kind, year, code = ReportKind.YEAR, ctx.today.year, ""
         for word in args.split():
             folded = fold(word).replace(" ", "")
-            if word.isdigit() and len(word) == 4 and 2000 <= int(word) <= 2100:
-                year = int(word)
+            if (typed := parse_year(word)) is not None:
+                year = typed
             elif folded in MID_WORDS:
                 kind = ReportKind.MID
             elif not code and word.isascii() and not word.isdigit():
@@ -336,10 +336,11 @@ async def overview_command(ctx: Context, args: str) -> None:
         return
     year = ctx.today.year
     for word in args.split()[:1]:
-        if not (word.isdigit() and len(word) == 4 and 2000 <= int(word) <= 2100):
+        typed = parse_year(word)
+        if typed is None:
             ctx.say(T.BAD_YEAR.format(word=word[:40], year=ctx.today.year))
             return
-        year = int(word)
+        year = typed
     overview = await build_overview(ctx.store, year)
     if not overview.rows:
         ctx.say(T.OVERVIEW_EMPTY)

@@ -8,6 +8,7 @@ from typing import Any
 from handlers.commands import CommandSpec
 from handlers.context import Context
 from handlers.domain import Role
+from handlers.parsing import parse_id, parse_year
 from handlers.results import format_rules, parse_rules
 from handlers.review import council_admin, transfers
 from handlers.review import duplicates as duplicate_review
@@ -37,7 +38,7 @@ class RulesFlow:
         if not require(ctx, Role.SECRETARIAT):
             return
         word = args.strip().split()[0] if args.strip() else ""
-        year = int(word) if word.isdigit() else ctx.today.year
+        year = parse_id(word) or ctx.today.year
         if year == ctx.today.year:
             await ensure_default_campaign(ctx, year)
         if not any(c.year == year for c in await ctx.store.campaigns()):
@@ -96,8 +97,8 @@ async def _unit_and_year(ctx: Context, args: str) -> tuple[int | None, int] | No
     assert ctx.person is not None
     year, unit_id = ctx.today.year, None
     for word in args.split():
-        if word.isdigit() and len(word) == 4:
-            year = int(word)
+        if (typed := parse_year(word, first=0, last=9999)) is not None:
+            year = typed
             continue
         unit = next((u for u in await ctx.store.units() if u.code.lower() == word.lower()), None)
         if unit is None:

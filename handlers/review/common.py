@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from handlers.campaign import NoticeSpec, end_of_day
 from handlers.context import Context
 from handlers.domain import Initiative, Role, Round, Status, StatusChange
-from handlers.parsing import format_date, match_option
+from handlers.parsing import format_date, match_option, parse_id
 from handlers.review.rules import decision_due
 from handlers.scope import initiative_by_receipt
 from handlers.store import Store
@@ -47,9 +47,10 @@ async def rounds_by_id(store: Store) -> dict[int, Round]:
 
 
 async def find_round(ctx: Context, word: str) -> Round | None:
-    if not word.strip().isdigit():
+    round_id = parse_id(word)
+    if round_id is None:
         return None
-    found = (await rounds_by_id(ctx.store)).get(int(word))
+    found = (await rounds_by_id(ctx.store)).get(round_id)
     if found is None:
         ctx.say(T.NO_SUCH_ROUND.format(id=word.strip()))
     return found

@@ -11,7 +11,7 @@ from collections import Counter
 from handlers.catalogue import FIELDS, field_label
 from handlers.context import Context
 from handlers.domain import Initiative, Person, Role, Round, Status
-from handlers.parsing import fold, match_option
+from handlers.parsing import fold, match_option, parse_id
 from handlers.results import diverges, sheet_total, show_points
 from handlers.review.common import (
     accepted_at,
@@ -58,7 +58,8 @@ def _state(review: RoundReview) -> str:
 
 
 async def _person(ctx: Context, word: str) -> Person | None:
-    person = await member(ctx.store, int(word)) if word.isdigit() else None
+    person_id = parse_id(word)
+    person = await member(ctx.store, person_id) if person_id is not None else None
     if person is None:
         ctx.say(T.NO_SUCH_PERSON.format(id=word))
     return person
@@ -76,7 +77,7 @@ async def council(ctx: Context, args: str) -> None:
         return
     rnd = await find_round(ctx, words[0])
     if rnd is None:
-        if not words[0].isdigit():
+        if parse_id(words[0]) is None:
             ctx.say(T.COUNCIL_USAGE)
         return
     if len(words) == 1:
@@ -202,7 +203,7 @@ async def assign(ctx: Context, args: str) -> None:
     if not looks_like_receipt(words[0]):
         rnd = await find_round(ctx, words[0])
         if rnd is None:
-            if not words[0].isdigit():
+            if parse_id(words[0]) is None:
                 ctx.say(T.ASSIGN_USAGE)
             return
         await auto_assign(ctx, rnd)
@@ -315,7 +316,7 @@ async def close_scoring(ctx: Context, args: str) -> None:
         return
     rnd = await find_round(ctx, args.strip()) if args.strip() else None
     if rnd is None:
-        if not args.strip().isdigit():
+        if parse_id(args) is None:
             ctx.say(T.CLOSE_USAGE)
         return
     review = await ctx.store.round_review(rnd.id)
@@ -341,7 +342,7 @@ async def reopen_scoring(ctx: Context, args: str) -> None:
         return
     rnd = await find_round(ctx, args.strip()) if args.strip() else None
     if rnd is None:
-        if not args.strip().isdigit():
+        if parse_id(args) is None:
             ctx.say(T.REOPEN_USAGE)
         return
     review = await ctx.store.round_review(rnd.id)

@@ -26,7 +26,7 @@ from handlers.duplicates import (
     round_pairs,
     score,
 )
-from handlers.parsing import fold
+from handlers.parsing import fold, parse_id
 from handlers.review.common import find_round, require, short
 from handlers.review.documents import DUPLICATES, deliver
 from handlers.review.duplicate_store import legacy_doc_id
@@ -43,8 +43,8 @@ async def _resolve(ctx: Context, word: str) -> OnFile | None:
     """An initiative by receipt number, an imported one by LS-<id> or by its old code."""
     reference = word.strip().upper()
     doc_id: int | None = None
-    if reference.startswith("LS-") and reference[3:].isdigit():
-        doc_id = legacy_doc_id(int(reference[3:]))
+    if reference.startswith("LS-") and (number := parse_id(reference[3:])) is not None:
+        doc_id = legacy_doc_id(number)
     elif (initiative := await ctx.store.initiative_by_receipt(reference)) is not None:
         doc_id = initiative.id
     elif (legacy := await ctx.store.legacy_by_code(reference)) is not None:
@@ -199,7 +199,7 @@ async def report_command(ctx: Context, args: str) -> None:
         return
     rnd = await find_round(ctx, words[0])
     if rnd is None:
-        if not words[0].isdigit():
+        if parse_id(words[0]) is None:
             ctx.say(T.REPORT_USAGE)
         return
     if len(words) > 1 and fold(words[1]) in EXCEL_WORDS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from handlers.campaign import NoticeSpec
 from handlers.context import Context
 from handlers.domain import Role, Round, Status
-from handlers.parsing import format_money
+from handlers.parsing import format_money, parse_id
 from handlers.province.flow import notify_proposer
 from handlers.results import show_points
 from handlers.review.common import choice, find_round, require, short
@@ -75,7 +75,7 @@ class ResultsFlow:
         word = args.strip().split()[0] if args.strip() else ""
         rnd = await find_round(ctx, word) if word else None
         if rnd is None:
-            if not word.isdigit():
+            if parse_id(word) is None:
                 ctx.say(T.RESULTS_USAGE)
             return
         await self._preview(ctx, rnd)

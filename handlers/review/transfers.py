@@ -8,7 +8,7 @@ import re
 
 from handlers.context import Context
 from handlers.domain import Role, Status
-from handlers.parsing import ParseError, clean_text, format_date, parse_date
+from handlers.parsing import ParseError, clean_text, format_date, parse_date, parse_id
 from handlers.review.common import find_initiative, find_round, require
 from handlers.review.transfer_store import Decision, Transfer
 from handlers.texts import transfers as T
@@ -63,7 +63,7 @@ async def decision_command(ctx: Context, args: str) -> None:
         return
     assert ctx.person is not None
     words = args.split()
-    if len(words) < 3 or not words[0].isdigit():
+    if len(words) < 3 or parse_id(words[0]) is None:
         ctx.say(T.DECISION_USAGE)
         return
     rnd = await find_round(ctx, words[0])
