@@ -13,6 +13,8 @@ from handlers.texts import common as C
 from tests.support import Chat
 
 ODD = ["²", "①", "١٢", "99999999999999999999999", "LS-²", "LS-99999999999999999999", "²⁰²⁶", "2026 ²", "² ² ²"]
+# And words that break careless formatting, SQL or length limits.
+ODD += ["{0} {name} %s %(x)s", "1'; DROP TABLE person; --", "\u202e1 2026", "😀 1", "-1", "0", "1 " + "x" * 5000]
 ROLES = [Role.SECRETARIAT, Role.COUNCIL, Role.UNIT_HEAD, Role.BODY_HEAD, Role.PROVINCE_OFFICE]
 
 
