@@ -88,6 +88,14 @@ class ReminderSource(Protocol):
     async def notices(self, store: Store, config: FlowConfig, now: datetime) -> Sequence[NoticeSpec]: ...
 
 
+async def of_body(store: Store, body_id: int | None) -> str:
+    """« của <body>» when the deployment has several recognising bodies, else nothing (T.OF_BODY)."""
+    if body_id is None or len(await store.bodies()) < 2:
+        return ""
+    body = await store.body(body_id)
+    return T.OF_BODY.format(body=body.name) if body else ""
+
+
 async def retire_stale(store: Store, subject: str, keep: str | None) -> None:
     """Pending reminders of ``subject`` planned for another deadline than ``keep`` (all, when None: the round
     closed) are cancelled; the other versions' moments may be planned again should the deadline move back,
@@ -259,6 +267,7 @@ class Planner:
         text = T.SECRETARIAT_REMINDER.format(
             round=rnd.name,
             year=campaign.year,
+            body=await of_body(store, campaign.body_id),
             deadline=format_date(rnd.deadline),
             left=moment.left,
             quota=campaign.unit_quota,
@@ -299,6 +308,7 @@ class Planner:
             notices.append(moment.notice(LIST_HEAD, head.id, text))
         text = T.LIST_DUE_SECRETARIAT.format(
             year=campaign.year,
+            body=await of_body(store, campaign.body_id),
             deadline=format_date(deadline),
             left=moment.left,
             recognised=sum(1 for i in filed if i.status == Status.RECOGNISED),
@@ -397,12 +407,12 @@ async def report_missed(store: Store, missed: Sequence[Missed], now: datetime) -
         rnd = rounds.get(subject)
         body_id: int | None = None
         if rnd is not None:
-            what = T.MISSED_WHAT_ROUND.format(round=rnd.name, year=rnd.year)
             body_id = rnd.body_id
+            what = T.MISSED_WHAT_ROUND.format(round=rnd.name, year=rnd.year, body=await of_body(store, body_id))
         elif subject.startswith("list:"):
             year, _, body = subject.removeprefix("list:").partition(":b")
-            what = T.MISSED_WHAT_LIST.format(year=year)
             body_id = int(body) if body.isdigit() else await store.default_body_id()
+            what = T.MISSED_WHAT_LIST.format(year=year, body=await of_body(store, body_id))
         else:
             what = T.MISSED_WHAT_OTHER
         if body_id not in secretariats:  # the secretariat of the body whose deadline it was

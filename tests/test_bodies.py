@@ -485,3 +485,18 @@ async def test_every_body_but_the_province_gets_this_years_campaign(app: App) ->
             years[body.code] = {c.year for c in await store.campaigns()}
     assert all(2026 in found for code, found in years.items() if code != "TINH"), years
     assert 2026 not in years["TINH"], years
+
+
+async def test_someone_in_two_secretariats_is_told_which_body_each_summary_is_of(app: App, clock: Clock) -> None:
+    hong = await person_id(app, "Lê Thị Hồng")  # A's secretariat, and now B's as well
+    async with app.database.unit_of_work() as store:
+        b = await store.body_by_code("SYT")
+        assert b is not None
+        await store.grant_role(hong, Role.SECRETARIAT, b.id)
+    recorder = Recorder()
+    await tick_at(app.reminder_service(recorder), clock, local(2026, 4, 6))  # 14 days before both bodies' Đợt I
+    summaries = sorted(t.split("\n")[0] for t in recorder.to("a-sec") if t.startswith("📊"))
+    assert summaries == [
+        "📊 Tổng hợp Đợt I năm 2026 của Sở Giáo dục và Đào tạo — hạn 20/04/2026 (còn 14 ngày).",
+        "📊 Tổng hợp Đợt I năm 2026 của Sở Y tế — hạn 20/04/2026 (còn 14 ngày).",
+    ]

@@ -357,3 +357,11 @@ async def test_notices_to_one_account_without_a_person_go_out_in_order(app: App,
     await Sweeper(SqlNoticeQueue(app.database), app.database.unit_of_work, recorder, clock).sweep()
     assert recorder.to("an-danh") == ["một", "hai", "ba"]
     assert recorder.to("khac") == ["khác"]
+
+
+async def test_a_single_body_secretariat_summary_names_no_body(app: App, clock: Clock) -> None:
+    await add_person(app, "Trịnh Thu Thảo", "P-NV", "thao", roles=[Role.SECRETARIAT])
+    recorder = Recorder()
+    await tick_at(app.reminder_service(recorder), clock, local(2026, 4, 6))
+    summaries = [t.split("\n")[0] for t in recorder.to("thao") if t.startswith("📊")]
+    assert summaries and all(" của " not in s and "năm 2026 — hạn" in s for s in summaries), summaries

@@ -22,7 +22,7 @@ HEAD_REMINDER = (
 )
 
 SECRETARIAT_REMINDER = (
-    "📊 Tổng hợp {round} năm {year} — hạn {deadline} ({left}).\n"
+    "📊 Tổng hợp {round} năm {year}{body} — hạn {deadline} ({left}).\n"
     "Số sáng kiến theo đơn vị (chỉ tiêu {quota}/đơn vị):\n{units}\n"
     "Đơn vị chưa có sáng kiến ({zero_count}): {zero}\n"
     "Lĩnh vực cải cách hành chính: {reform}/{reform_target}{reform_mark}\n"
@@ -39,7 +39,8 @@ LIST_DUE_HEAD = (
     "Đơn vị {unit} có {recognised} sáng kiến được công nhận, {counted} sáng kiến đã đăng ký."
 )
 LIST_DUE_SECRETARIAT = (
-    "⏰ Nhắc hạn: danh sách sáng kiến được công nhận năm {year} cần gửi lên tỉnh trước ngày {deadline} ({left}).\n"
+    "⏰ Nhắc hạn: danh sách sáng kiến được công nhận năm {year}{body} cần gửi lên tỉnh trước ngày {deadline} "
+    "({left}).\n"
     "Đã công nhận: {recognised}. Đang chấm điểm: {accepted}. Chờ kiểm tra hồ sơ: {waiting}."
 )
 
@@ -55,8 +56,11 @@ MISSED_REPORT = (
     "Nguyên nhân có thể là nền tảng nhắn tin quá tải hoặc bot tạm ngừng hoạt động. "
     "Anh/Chị vui lòng báo trực tiếp cho những người này nếu cần."
 )
-MISSED_WHAT_ROUND = "nộp sáng kiến của {round} năm {year}"
-MISSED_WHAT_LIST = "gửi danh sách sáng kiến được công nhận năm {year}"
+MISSED_WHAT_ROUND = "nộp sáng kiến của {round} năm {year}{body}"
+MISSED_WHAT_LIST = "gửi danh sách sáng kiến được công nhận năm {year}{body}"
+# After the year in what the secretariat is told, when the deployment has more than one recognising body: someone
+# in the secretariat of two bodies must tell their reminders apart.
+OF_BODY = " của {body}"
 MISSED_WHAT_OTHER = "khác"
 MISSED_LINE = "• {name} — {role}"
 MISSED_MORE = "\n… và {n} người khác."
