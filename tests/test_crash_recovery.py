@@ -427,3 +427,64 @@ async def test_two_polling_replicas_take_turns_and_the_survivor_polls_when_the_p
             for bot in bots:
                 if bot.process is not None and bot.process.returncode is None:
                     await bot.stop()
+
+
+DROPS = 5
+
+
+async def drop_connections(url: str) -> int:
+    """What a PostgreSQL restart or a failover does to a running bot: every connection to its database ends."""
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            dropped = await conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name}
+            )
+            return len(dropped.all())
+    finally:
+        await admin.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="the bot's PostgreSQL connections are ended under it")
+async def test_dropped_database_connections_mid_burst_lose_nothing_and_apologise_for_nothing(tmp_path: Path) -> None:
+    """PostgreSQL ends every connection of the running bot five times while it answers a burst (a restart, a
+    failover): each user still receives what the reference run sent, in order, without the apology of a failed
+    message. A connection ended between a send and its settling may repeat that reply, as a kill would."""
+    reference, _, _ = await run_bot(tmp_path, "postgres", "telegram", "polling", kills=0, seed=1)
+    expected = sum(len(r) for r in reference.values())
+    rng = random.Random(5)
+    work = tmp_path / "drops"
+    work.mkdir()
+    async with fresh_database(work, "postgres") as url, platform("telegram", "polling") as p:
+        env = bot_env(work, url, REMINDER_INTERVAL_SECONDS="3600", INTAKE_STALE_SECONDS="3", **p.env(_free_port()))
+        bot = BotProcess(env, work)
+        await bot.start()
+        for step in range(len(script(0))):
+            for n in range(USERS):
+                await p.send(n, script(n)[step])
+        dropped = 0
+        for _ in range(DROPS):
+            target = p.total_sent() + rng.randint(1, 12)
+            await wait_for(lambda t=target: p.total_sent() >= t, 20)
+            await asyncio.sleep(rng.random() * 0.05)
+            dropped += await drop_connections(url)
+        await settle(p, expected, quiet=3.0)
+        await bot.stop()
+        crashed = {n: p.received(n) for n in range(USERS)}
+        counts, stored = await intake_counts(url)
+    assert len(stored) == USERS * len(script(0)), counts
+    total_repeats, report = 0, []
+    for n in crashed:
+        repeats, problems = extra_repeats(reference[n], crashed[n])
+        total_repeats += repeats
+        report += [f"user {n}: {p}" for p in problems]
+    log = bot.log.read_text(errors="replace")
+    print(
+        f"\ndropped connections: {DROPS} times, {dropped} connections, {expected} replies expected, "
+        f"{sum(len(c) for c in crashed.values())} delivered, repeats {total_repeats}, intake rows {counts}, "
+        f"failures logged and retried: {log.count(' failed')}"
+    )
+    assert not report, "\n".join(report)
+    assert counts.get("inbox.failed", 0) == 0, counts
+    assert total_repeats <= DROPS * USERS
