@@ -488,3 +488,41 @@ async def test_dropped_database_connections_mid_burst_lose_nothing_and_apologise
     assert not report, "\n".join(report)
     assert counts.get("inbox.failed", 0) == 0, counts
     assert total_repeats <= DROPS * USERS
+
+
+@pytest.mark.skipif(not PG_URL, reason="the bot's PostgreSQL connections are ended under it")
+async def test_dropped_database_connections_mid_broadcast_lose_no_reminder(tmp_path: Path) -> None:
+    """The broadcast of the kill test, with PostgreSQL ending every connection of the bot three times instead of
+    the bot dying: every reminder arrives; a drop can repeat at most the one in flight, as a kill can."""
+    rng = random.Random(13)
+    chats = {FIRST_BROADCAST_CHAT + i for i in range(BROADCAST)}
+    async with fresh_database(tmp_path, "postgres") as url, FakeTelegram(latency=0.01) as fake:
+        p = Platform("telegram", "polling", fake)
+        env = bot_env(
+            tmp_path,
+            url,
+            REMINDER_INTERVAL_SECONDS="0.5",
+            INTAKE_STALE_SECONDS="2",
+            NOTICE_SENDS_IN_FLIGHT="1",
+            TELEGRAM_MAX_MESSAGES_PER_SECOND="1000",
+        )
+        (bot,) = await start_replicas(tmp_path, env, p, 1)
+        await add_reminders(url, BROADCAST, FIRST_BROADCAST_CHAT)
+
+        def delivered() -> list[int]:
+            return [e.chat_id for e in fake.log if e.chat_id in chats]
+
+        for _ in range(BROADCAST_KILLS):
+            target = len(delivered()) + rng.randint(5, 25)
+            await wait_for(lambda t=target: len(delivered()) >= t, 30)
+            await asyncio.sleep(rng.random() * 0.02)
+            await drop_connections(url)
+        await wait_for(lambda: len(set(delivered())) >= BROADCAST, 60)
+        await asyncio.sleep(1.0)
+        await bot.stop()
+        received = Counter(delivered())
+    repeats = sum(n - 1 for n in received.values())
+    lost = BROADCAST - len(received)
+    print(f"\nbroadcast with dropped connections: {BROADCAST_KILLS} drops, lost {lost}, repeated {repeats}")
+    assert lost == 0
+    assert repeats <= BROADCAST_KILLS
