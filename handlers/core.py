@@ -284,11 +284,14 @@ class Core:
         in_registration = ctx.conversation.flow == self.registration.name
         at_phone = in_registration and ctx.conversation.state.get("cursor") == ["phone"]
         contact = ctx.inbound.contact
-        if outcome is ContactOutcome.NO_RECORD and at_phone:
+        if outcome in (ContactOutcome.NO_RECORD, ContactOutcome.VERIFIED) and at_phone:
             assert contact is not None
+            self.registration.prove_phone(ctx, contact.phone)
             ctx.inbound = replace(ctx.inbound, text=contact.phone, contact=None)
             await self.registration.handle(ctx)
             return
+        if outcome is ContactOutcome.VERIFIED:
+            ctx.say(I.PHONE_VERIFIED)
         if outcome is ContactOutcome.NO_RECORD:
             ctx.say(I.CONTACT_NO_RECORD)
         if ctx.person is None and in_registration:

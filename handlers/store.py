@@ -68,11 +68,31 @@ class Store(CampaignStore, ReviewStore, DuplicateStore, TransferStore, ProvinceS
     async def units(self, *, every_body: bool = False) -> Sequence[Unit]: ...
     async def unit(self, unit_id: int) -> Unit | None: ...
     async def person(self, person_id: int) -> Person | None: ...
-    async def find_person_by_phone(self, phone: str) -> Person | None: ...
-    async def create_person(self, full_name: str, unit_id: int, position: str, phone: str | None) -> Person: ...
-    async def update_person(
-        self, person_id: int, *, full_name: str, unit_id: int, position: str, phone: str | None
+    async def vouched_person_by_phone(self, phone: str) -> Person | None:
+        """The person with this phone when someone vouches for it: a seeded record's (the unit's list) or one its
+        owner proved (``verify_phone``, ``phone_proven``); a phone only typed at registration is not enough."""
+        ...
+
+    async def create_person(
+        self, full_name: str, unit_id: int, position: str, phone: str | None, *, phone_proven: bool = False
     ) -> Person: ...
+    async def update_person(
+        self,
+        person_id: int,
+        *,
+        full_name: str,
+        unit_id: int,
+        position: str,
+        phone: str | None,
+        phone_proven: bool = False,
+    ) -> Person:
+        """A changed phone is unproven again unless ``phone_proven``."""
+        ...
+
+    async def verify_phone(self, person_id: int, phone: str) -> bool:
+        """Mark the person's phone proven when it is ``phone``; False when it is another."""
+        ...
+
     async def grant_role(self, person_id: int, role: Role, body_id: int | None = None) -> None: ...
     async def revoke_role(self, person_id: int, role: Role, body_id: int | None = None) -> bool:
         """The role in ``body_id`` (default: the body in scope) — admin, which holds in every body, everywhere.

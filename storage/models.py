@@ -46,6 +46,8 @@ class PersonRow(SQLModel, table=True):
     # Loaded by the seed file (or pre-registered): only such a record can be claimed, and only by proof
     # (Telegram contact, invitation code); a self-registered one never becomes it.
     seeded: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The phone was proven by its owner (a Telegram contact shared from their own account), not only typed.
+    phone_verified: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # The body whose roles this person is acting in (/coquan); None: the body of their own unit.
     acting_body_id: int | None = Field(default=None, foreign_key="body.id")
 

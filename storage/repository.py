@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.domain import (
@@ -360,28 +361,55 @@ class SqlStore(
         row = await self.session.get(PersonRow, person_id, populate_existing=True)
         return await self._person(row) if row else None
 
-    async def find_person_by_phone(self, phone: str) -> Person | None:
+    async def vouched_person_by_phone(self, phone: str) -> Person | None:
         row = (
             await self.session.execute(
-                select(PersonRow).where(PersonRow.phone == phone).order_by(PersonRow.id).limit(1)
+                select(PersonRow)
+                .where(PersonRow.phone == phone, or_(PersonRow.seeded, PersonRow.phone_verified))
+                .order_by(PersonRow.id)
+                .limit(1)
             )
         ).scalar_one_or_none()
         return await self._person(row) if row else None
 
-    async def create_person(self, full_name: str, unit_id: int, position: str, phone: str | None) -> Person:
-        row = PersonRow(full_name=full_name, unit_id=unit_id, position=position, phone=phone, created_at=self._now())
+    async def create_person(
+        self, full_name: str, unit_id: int, position: str, phone: str | None, *, phone_proven: bool = False
+    ) -> Person:
+        row = PersonRow(
+            full_name=full_name,
+            unit_id=unit_id,
+            position=position,
+            phone=phone,
+            phone_verified=phone_proven and phone is not None,
+            created_at=self._now(),
+        )
         self.session.add(row)
         await self.session.flush()
         return await self._person(row)
 
     async def update_person(
-        self, person_id: int, *, full_name: str, unit_id: int, position: str, phone: str | None
+        self,
+        person_id: int,
+        *,
+        full_name: str,
+        unit_id: int,
+        position: str,
+        phone: str | None,
+        phone_proven: bool = False,
     ) -> Person:
         row = await self.session.get(PersonRow, person_id)
         assert row is not None
+        if row.phone != phone or phone_proven:  # a new number is typed (unproven) unless its owner just shared it
+            row.phone_verified = phone_proven and phone is not None
         row.full_name, row.unit_id, row.position, row.phone = full_name, unit_id, position, phone
         await self.session.flush()
         return await self._person(row)
+
+    async def verify_phone(self, person_id: int, phone: str) -> bool:
+        result = await self.session.execute(
+            update(PersonRow).where(PersonRow.id == person_id, PersonRow.phone == phone).values(phone_verified=True)
+        )
+        return bool(cast(CursorResult[Any], result).rowcount)
 
     async def grant_role(self, person_id: int, role: Role, body_id: int | None = None) -> None:
         """A role in ``body_id`` (default: the body in scope)."""

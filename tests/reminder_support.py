@@ -66,10 +66,11 @@ async def add_person(
     roles: Iterable[Role] = (),
     phone: str | None = None,
     channel: str = "console",
+    phone_proven: bool = True,
 ) -> int:
     async with app.database.unit_of_work() as store:
         units = {u.code: u for u in await store.units()}
-        person = await store.create_person(name, units[unit_code].id, "Cán bộ", phone)
+        person = await store.create_person(name, units[unit_code].id, "Cán bộ", phone, phone_proven=phone_proven)
         for role in roles:
             await store.grant_role(person.id, role, units[unit_code].body_id)
         identity = await store.identity(channel, user_id)

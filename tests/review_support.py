@@ -41,11 +41,13 @@ async def person(
     phone: str | None = None,
     position: str = "Giáo viên",
     channel: str = "console",
+    phone_proven: bool = True,
 ) -> Person:
-    """A registered person with an identity ``user_id`` on ``channel``."""
+    """A registered person with an identity ``user_id`` on ``channel``; their ``phone`` proven (shared as their
+    Telegram contact) unless ``phone_proven`` is False."""
     async with app.database.unit_of_work() as store:
         unit = next(u for u in await store.units() if u.code == unit_code)
-        created = await store.create_person(name, unit.id, position, phone)
+        created = await store.create_person(name, unit.id, position, phone, phone_proven=phone_proven)
         identity = await store.identity(channel, user_id)
         await store.link_identity(identity.id, created.id)
         for role in roles:

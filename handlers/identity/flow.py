@@ -41,6 +41,7 @@ class ContactOutcome(Enum):
     CLAIMED = "claimed"
     REFUSED = "refused"
     NO_RECORD = "no_record"  # a genuine contact, but no seeded record waits for it: the phone is contact data
+    VERIFIED = "verified"  # no seeded record either, but it is the registered person's own phone: now proven
 
 
 def invitation_code(text: str) -> str | None:
@@ -91,6 +92,8 @@ async def on_contact(ctx: Context) -> ContactOutcome:
         return ContactOutcome.NO_RECORD
     person_id = await ctx.store.claimable_by_phone(phone)
     if person_id is None:
+        if ctx.person is not None and await ctx.store.verify_phone(ctx.person.id, phone):
+            return ContactOutcome.VERIFIED
         return ContactOutcome.NO_RECORD
     return ContactOutcome.CLAIMED if await _claim(ctx, person_id) else ContactOutcome.REFUSED
 

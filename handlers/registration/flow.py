@@ -4,6 +4,7 @@ takes proof (handlers/identity/flow.py)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -21,6 +22,8 @@ from handlers.types import Option
 # Above this many units (a province has thousands) the list is not shown: the newcomer types a name to search.
 UNIT_LIST_LIMIT = 30
 UNIT_CURSOR = ["unit_id"]
+# The phone the registering person proved by sharing their own Telegram contact at the phone question.
+PROVEN_PHONE = "proven_phone"
 
 
 async def _unit_options(ctx: Context, draft: Draft) -> list[Option]:
@@ -159,13 +162,25 @@ class RegistrationFlow(FormFlow):
             last = ctx.result.replies[-1]
             ctx.result.replies[-1] = replace(last, text=f"{last.text}\n{I.PHONE_HINT}", request_contact=I.SHARE_CONTACT)
 
+    def prove_phone(self, ctx: Context, shared: str) -> None:
+        """A contact shared at the phone question: its number is the answer, and proven (the identity flow has
+        checked it is the sender's own)."""
+        with contextlib.suppress(ParseError):
+            ctx.conversation.state[PROVEN_PHONE] = parse_phone(shared)
+
     async def complete(self, ctx: Context, draft: Draft) -> bool:
         unit_id = int(draft["unit_id"])
         phone = draft.get("phone")
+        proven = phone is not None and ctx.conversation.state.get(PROVEN_PHONE) == phone
         if ctx.person is not None:
             before = ctx.person
             person = await ctx.store.update_person(
-                before.id, full_name=draft["full_name"], unit_id=unit_id, position=draft["position"], phone=phone
+                before.id,
+                full_name=draft["full_name"],
+                unit_id=unit_id,
+                position=draft["position"],
+                phone=phone,
+                phone_proven=proven,
             )
             ctx.say(T.UPDATED.format(name=person.full_name))
             if await end_unit_head_role(ctx, before, unit_id):
@@ -173,7 +188,9 @@ class RegistrationFlow(FormFlow):
             ctx.person = person
             return True
         # A typed phone is contact data only: matching a seeded record proves nothing (handlers/identity/flow.py).
-        person = await ctx.store.create_person(draft["full_name"], unit_id, draft["position"], phone)
+        person = await ctx.store.create_person(
+            draft["full_name"], unit_id, draft["position"], phone, phone_proven=proven
+        )
         ctx.store.scope_to(person.body_id)  # the rest of this event is the new person's body
         message = T.DONE.format(name=person.full_name) + "\n" + I.AFTER_REGISTRATION
         await ctx.store.link_identity(ctx.identity.id, person.id)

@@ -23,6 +23,10 @@ CONTACT_NO_RECORD = (
     "Không có hồ sơ đăng ký sẵn nào đang chờ với số điện thoại này. Nếu đơn vị đã đăng ký cho Anh/Chị, "
     "vui lòng xin mã mời từ Thường trực Hội đồng hoặc thủ trưởng đơn vị."
 )
+PHONE_VERIFIED = (
+    "Đã xác minh số điện thoại của Anh/Chị. Đơn sáng kiến ghi Anh/Chị là đồng tác giả với số này sẽ được gửi "
+    "thông báo cho Anh/Chị."
+)
 CLAIMED = "Đã xác minh. Chào Anh/Chị {name}. Vai trò trong hệ thống: {roles}."
 CLAIM_HAS_OWN_DATA = (
     "Tài khoản này đã có sáng kiến riêng nên không thể chuyển sang hồ sơ đăng ký sẵn tự động. "
