@@ -20,7 +20,7 @@ import socket
 import sys
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,12 +237,26 @@ async def start_replicas(work: Path, env: dict[str, str], p: Platform, count: in
     return bots
 
 
+async def kill_and_restart(bot: BotProcess, _url: str) -> None:
+    await bot.kill()
+    await asyncio.sleep(random.random() * 0.3)
+    await bot.start()
+
+
 async def run_bot(
-    tmp: Path, backend: str, name: str, mode: str, *, kills: int, seed: int, expected: int | None = None
+    tmp: Path,
+    backend: str,
+    name: str,
+    mode: str,
+    *,
+    kills: int,
+    seed: int,
+    expected: int | None = None,
+    disrupt: Callable[[BotProcess, str], Awaitable[object]] = kill_and_restart,
 ) -> tuple[dict[int, list[str]], dict[str, int], int]:
-    """Send every user's script in one burst; kill the bot ``kills`` times while it works; return what each
-    user received, the intake's row counts, and the number of kills made."""
-    work = tmp / f"{name}-{mode}-{kills}"
+    """Send every user's script in one burst; ``disrupt`` the bot (kill and restart it) ``kills`` times while it
+    works; return what each user received, the intake's row counts, and the number of disruptions made."""
+    work = tmp / f"{name}-{mode}-{kills}-{getattr(disrupt, '__name__', 'disrupt')}"
     work.mkdir()
     rng = random.Random(seed)
     async with fresh_database(work, backend) as url, platform(name, mode) as p:
@@ -261,10 +275,8 @@ async def run_bot(
             target = p.total_sent() + rng.randint(1, 12)
             await wait_for(lambda t=target: p.total_sent() >= t, 20)
             await asyncio.sleep(rng.random() * 0.05)
-            await bot.kill()
+            await disrupt(bot, url)
             made += 1
-            await asyncio.sleep(rng.random() * 0.3)
-            await bot.start()
         if isinstance(p.fake, FakeZalo) and mode == "polling" and kills:
             # Lost in-flight updates make the total unknowable; wait out a dead worker's heartbeat instead.
             await settle(p, None, quiet=2.0 if backend == "sqlite" else 5.0)
@@ -453,37 +465,24 @@ async def test_dropped_database_connections_mid_burst_lose_nothing_and_apologise
     message. A connection ended between a send and its settling may repeat that reply, as a kill would."""
     reference, _, _ = await run_bot(tmp_path, "postgres", "telegram", "polling", kills=0, seed=1)
     expected = sum(len(r) for r in reference.values())
-    rng = random.Random(5)
-    work = tmp_path / "drops"
-    work.mkdir()
-    async with fresh_database(work, "postgres") as url, platform("telegram", "polling") as p:
-        env = bot_env(work, url, REMINDER_INTERVAL_SECONDS="3600", INTAKE_STALE_SECONDS="3", **p.env(_free_port()))
-        bot = BotProcess(env, work)
-        await bot.start()
-        for step in range(len(script(0))):
-            for n in range(USERS):
-                await p.send(n, script(n)[step])
-        dropped = 0
-        for _ in range(DROPS):
-            target = p.total_sent() + rng.randint(1, 12)
-            await wait_for(lambda t=target: p.total_sent() >= t, 20)
-            await asyncio.sleep(rng.random() * 0.05)
-            dropped += await drop_connections(url)
-        await settle(p, expected, quiet=3.0)
-        await bot.stop()
-        crashed = {n: p.received(n) for n in range(USERS)}
-        counts, stored = await intake_counts(url)
-    assert len(stored) == USERS * len(script(0)), counts
+    dropped: list[int] = []
+
+    async def drop(_bot: BotProcess, url: str) -> None:
+        dropped.append(await drop_connections(url))
+
+    crashed, counts, _ = await run_bot(
+        tmp_path, "postgres", "telegram", "polling", kills=DROPS, seed=5, expected=expected, disrupt=drop
+    )
     total_repeats, report = 0, []
     for n in crashed:
         repeats, problems = extra_repeats(reference[n], crashed[n])
         total_repeats += repeats
         report += [f"user {n}: {p}" for p in problems]
-    log = bot.log.read_text(errors="replace")
+    failures = (tmp_path / f"telegram-polling-{DROPS}-drop" / "bot.log").read_text(errors="replace").count(" failed")
     print(
-        f"\ndropped connections: {DROPS} times, {dropped} connections, {expected} replies expected, "
+        f"\ndropped connections: {DROPS} times, {sum(dropped)} connections, {expected} replies expected, "
         f"{sum(len(c) for c in crashed.values())} delivered, repeats {total_repeats}, intake rows {counts}, "
-        f"failures logged and retried: {log.count(' failed')}"
+        f"failures logged and retried: {failures}"
     )
     assert not report, "\n".join(report)
     assert counts.get("inbox.failed", 0) == 0, counts
