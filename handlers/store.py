@@ -69,8 +69,8 @@ class Store(CampaignStore, ReviewStore, DuplicateStore, TransferStore, ProvinceS
     async def unit(self, unit_id: int) -> Unit | None: ...
     async def person(self, person_id: int) -> Person | None: ...
     async def vouched_person_by_phone(self, phone: str) -> Person | None:
-        """The person with this phone when someone vouches for it: a seeded record's (the unit's list) or one its
-        owner proved (``verify_phone``, ``phone_proven``); a phone only typed at registration is not enough."""
+        """The person with this phone when someone vouches for it: the seed file's (the unit's list) or one its
+        owner proved (``verify_phone``, ``phone_proven``); a phone only typed, even on a seeded record, is not."""
         ...
 
     async def create_person(

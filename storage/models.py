@@ -48,6 +48,9 @@ class PersonRow(SQLModel, table=True):
     seeded: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # The phone was proven by its owner (a Telegram contact shared from their own account), not only typed.
     phone_verified: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # The seed entry that made this record (storage.seed.seed_key): a reload finds it by this, never by the
+    # phone or name its owner may have typed since.
+    seed_key: str | None = Field(default=None, max_length=240, index=True)
     # The body whose roles this person is acting in (/coquan); None: the body of their own unit.
     acting_body_id: int | None = Field(default=None, foreign_key="body.id")
 

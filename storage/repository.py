@@ -365,7 +365,7 @@ class SqlStore(
         row = (
             await self.session.execute(
                 select(PersonRow)
-                .where(PersonRow.phone == phone, or_(PersonRow.seeded, PersonRow.phone_verified))
+                .where(PersonRow.phone == phone, PersonRow.phone_verified)
                 .order_by(PersonRow.id)
                 .limit(1)
             )

@@ -207,14 +207,17 @@ async def _seed_person(store: SqlStore, item: dict[str, Any]) -> None:
             unit_id=unit.id,
             position=str(item.get("position") or ""),
             phone=phone,
+            phone_verified=phone is not None,  # the unit's list vouches for it
             created_at=store._now(),
             seeded=True,
+            seed_key=seed_key(phone, name, unit.id),
         )
         session.add(row)
     else:
         row.full_name, row.unit_id = str(item["name"]).strip(), unit.id
         row.position = str(item.get("position") or row.position)
         row.seeded = True
+        row.seed_key = row.seed_key or seed_key(phone, name, unit.id)
     await session.flush()
     assert row.id is not None
     home_body = unit.body_id or await store.default_body_id()
@@ -252,21 +255,27 @@ def _phone(value: Any) -> str | None:
         return text
 
 
+def seed_key(phone: str | None, name: str, unit_id: int | None) -> str:
+    """What names a seed entry for good: its phone, else its name within its unit. Stored on the record the entry
+    made, so that what the record's owner types later (another's phone or name) never makes it another entry's."""
+    return f"phone:{phone}" if phone else f"name:{name}|{unit_id}"
+
+
 async def _existing_person(
     store: SqlStore, item: dict[str, Any], phone: str | None, name: str, unit_id: int | None
 ) -> PersonRow | None:
-    """The same person on a second load: by phone, else by a linked account, else by name within the unit.
-
-    Phone and name match only records the seed made: someone who registered with a seeded person's phone or
-    name must not be handed that person's roles by the next load."""
+    """The same person on a second load: the record this entry made (its seed key), else one linked to the
+    entry's account. Never by the record's current phone or name: those are typed by its owner (a claimed
+    seeded staff member typing the head's number would be handed the head's roles by the next start)."""
     session = store.session
-    seeded = PersonRow.seeded.is_(True)  # type: ignore[attr-defined]
-    if phone:
-        return (
-            (await session.execute(select(PersonRow).where(PersonRow.phone == phone, seeded).order_by(PersonRow.id)))
-            .scalars()
-            .first()
-        )
+    key = seed_key(phone, name, unit_id)
+    found = (
+        (await session.execute(select(PersonRow).where(PersonRow.seed_key == key).order_by(PersonRow.id)))
+        .scalars()
+        .first()
+    )
+    if found is not None:
+        return found
     for channel in ("telegram", "zalo", "console"):
         external = str(item.get(f"{channel}_id") or "").strip()
         if external:
@@ -283,15 +292,7 @@ async def _existing_person(
             )
             if found is not None:
                 return found
-    return (
-        (
-            await session.execute(
-                select(PersonRow).where(PersonRow.full_name == name, PersonRow.unit_id == unit_id, seeded)
-            )
-        )
-        .scalars()
-        .first()
-    )
+    return None
 
 
 async def _seed_campaign(store: SqlStore, campaign: dict[str, Any]) -> int:

@@ -1,5 +1,8 @@
 """Attacks on who someone is: a unit head's reach after moving unit (f2f1a00), co-authors matched only by a vouched
-phone (71e031b). The xfail tests show what still breaks; the others pin down attacks the code withstands."""
+phone (71e031b), reloading the seed. Three holes found here are fixed (a claimed seeded record typing another's
+phone, a head role held in another body, the seed reload matching by a typed phone); the xfail test shows what
+still breaks (a council member retyping name and phone evades the conflict check); the others pin down attacks
+the code withstands."""
 
 from __future__ import annotations
 
@@ -61,11 +64,6 @@ async def gets_nothing(app: App, c: Chat, receipt: str) -> bool:
 # --- co-authors: typing a colleague's name and number ---------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PersonRow.seeded stays True after its owner retypes name and phone in /dangky, and "
-    "vouched_person_by_phone accepts any seeded row: a claimed seeded record is vouched for whatever it types",
-)
 async def test_a_claimed_seeded_record_that_types_a_colleagues_name_and_number_is_not_the_co_author(
     app: App, clock: Clock, tmp_path: Path
 ) -> None:
@@ -78,9 +76,9 @@ async def test_a_claimed_seeded_record_that_types_a_colleagues_name_and_number_i
     await edit_profile(hung, "Họ và tên", "Trần Thị Bình")
     await edit_profile(hung, "Số điện thoại", "0912 345 678")
     receipt = await file_with_coauthor(app, clock)
-    assert await told(app, "321") == []  # fails: ["status:submitted", "status:accepted"]
+    assert await told(app, "321") == []
     await hung.say(f"/taidon {receipt}")
-    assert all(r.document is None for r in hung.replies)  # fails too: he downloads Bình's application
+    assert all(r.document is None for r in hung.replies)
 
 
 async def test_a_forwarded_contact_at_the_phone_step_proves_nothing(app: App, clock: Clock) -> None:
@@ -263,11 +261,6 @@ TWO_BODIES: dict[str, Any] = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="end_unit_head_role revokes the head role only in before.home_body_id: one held in another body "
-    "survives, and picking a unit of that body makes its holder that unit's head",
-)
 @pytest.mark.parametrize("seed_data", [TWO_BODIES])
 async def test_a_head_role_held_in_another_body_does_not_follow_a_move_into_that_body(app: App) -> None:
     minh = chat(app, "m", channel="console")
@@ -291,11 +284,6 @@ RELOADED_SEED = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage.seed._existing_person matches a reloaded entry by phone among seeded records, and a claimed "
-    "seeded record's phone is whatever its owner typed in /dangky: the next start hands the head's roles over",
-)
 async def test_a_seeded_staff_member_typing_the_heads_number_is_not_made_head_by_the_next_start(
     app: App, tmp_path: Path
 ) -> None:

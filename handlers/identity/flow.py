@@ -199,7 +199,9 @@ async def end_unit_head_role(ctx: Context, before: Person, unit_id: int) -> bool
     naming the new unit's head is the admin's, told by the secretariat. True when a head role ended."""
     if before.unit_id is None or before.unit_id == unit_id:
         return False
-    if not await ctx.store.revoke_role(before.id, Role.UNIT_HEAD, before.home_body_id):
+    # In every body: a head role granted in another body would make its holder head of the unit they pick there.
+    held = [body.id for body, roles in await ctx.store.role_bodies(before.id) if Role.UNIT_HEAD in roles]
+    if not [body for body in held if await ctx.store.revoke_role(before.id, Role.UNIT_HEAD, body)]:
         return False
     ctx.changed_people.add(before.id)
     old, new = await ctx.store.unit(before.unit_id), await ctx.store.unit(unit_id)
