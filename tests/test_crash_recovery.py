@@ -367,13 +367,26 @@ BROADCAST_KILLS = 3
 FIRST_BROADCAST_CHAT = 500_000_000
 
 
-@pytest.mark.parametrize(("backend", "replicas"), [(b, 1) for b in BACKENDS] + ([("postgres", 2)] if PG_URL else []))
-async def test_sigkill_mid_broadcast_repeats_at_most_one_notice_per_kill(
-    tmp_path: Path, backend: str, replicas: int
-) -> None:
-    """A broadcast killed three times (on two replicas: one of them at random, the other sending on): nothing
-    lost, at most the notice in flight at each kill repeated."""
-    rng = random.Random(11)
+async def kill_one(bots: list[BotProcess], _url: str, rng: random.Random) -> None:
+    bot = rng.choice(bots)
+    await bot.kill()
+    await bot.start()
+
+
+async def drop_all(_bots: list[BotProcess], url: str, _rng: random.Random) -> None:
+    await drop_connections(url)
+
+
+async def run_broadcast(
+    tmp_path: Path,
+    backend: str,
+    replicas: int,
+    disrupt: Callable[[list[BotProcess], str, random.Random], Awaitable[None]],
+    seed: int,
+) -> tuple[int, int]:
+    """A broadcast of BROADCAST reminders, ``disrupt``ed BROADCAST_KILLS times while it goes out: (lost,
+    repeated), counted from the fake's log."""
+    rng = random.Random(seed)
     chats = {FIRST_BROADCAST_CHAT + i for i in range(BROADCAST)}
     # 10 ms per Bot API call, as a near network would take: the broadcast lasts long enough to be killed in.
     async with fresh_database(tmp_path, backend) as url, FakeTelegram(latency=0.01) as fake:
@@ -392,28 +405,32 @@ async def test_sigkill_mid_broadcast_repeats_at_most_one_notice_per_kill(
         def delivered() -> list[int]:
             return [e.chat_id for e in fake.log if e.chat_id in chats]
 
-        kills = 0
         for _ in range(BROADCAST_KILLS):
             target = len(delivered()) + rng.randint(5, 25)
             await wait_for(lambda t=target: len(delivered()) >= t, 30)
             await asyncio.sleep(rng.random() * 0.02)
-            bot = rng.choice(bots)
-            await bot.kill()
-            kills += 1
-            await bot.start()
+            await disrupt(bots, url, rng)
         await wait_for(lambda: len(set(delivered())) >= BROADCAST, 60)
         await asyncio.sleep(1.0)  # anything more that would come
         for bot in bots:
             await bot.stop()
         received = Counter(delivered())
-    repeats = sum(n - 1 for n in received.values())
-    lost = BROADCAST - len(received)
+    return BROADCAST - len(received), sum(n - 1 for n in received.values())
+
+
+@pytest.mark.parametrize(("backend", "replicas"), [(b, 1) for b in BACKENDS] + ([("postgres", 2)] if PG_URL else []))
+async def test_sigkill_mid_broadcast_repeats_at_most_one_notice_per_kill(
+    tmp_path: Path, backend: str, replicas: int
+) -> None:
+    """A broadcast killed three times (on two replicas: one of them at random, the other sending on): nothing
+    lost, at most the notice in flight at each kill repeated."""
+    lost, repeats = await run_broadcast(tmp_path, backend, replicas, kill_one, seed=11)
     print(
-        f"\nbroadcast/{backend}/{replicas} replicas: {kills} kills, {BROADCAST} reminders, "
+        f"\nbroadcast/{backend}/{replicas} replicas: {BROADCAST_KILLS} kills, {BROADCAST} reminders, "
         f"lost {lost}, repeated {repeats}"
     )
     assert lost == 0
-    assert repeats <= kills
+    assert repeats <= BROADCAST_KILLS
 
 
 @pytest.mark.skipif(not PG_URL, reason="replicas share PostgreSQL (SQLite serves one process)")
@@ -493,35 +510,7 @@ async def test_dropped_database_connections_mid_burst_lose_nothing_and_apologise
 async def test_dropped_database_connections_mid_broadcast_lose_no_reminder(tmp_path: Path) -> None:
     """The broadcast of the kill test, with PostgreSQL ending every connection of the bot three times instead of
     the bot dying: every reminder arrives; a drop can repeat at most the one in flight, as a kill can."""
-    rng = random.Random(13)
-    chats = {FIRST_BROADCAST_CHAT + i for i in range(BROADCAST)}
-    async with fresh_database(tmp_path, "postgres") as url, FakeTelegram(latency=0.01) as fake:
-        p = Platform("telegram", "polling", fake)
-        env = bot_env(
-            tmp_path,
-            url,
-            REMINDER_INTERVAL_SECONDS="0.5",
-            INTAKE_STALE_SECONDS="2",
-            NOTICE_SENDS_IN_FLIGHT="1",
-            TELEGRAM_MAX_MESSAGES_PER_SECOND="1000",
-        )
-        (bot,) = await start_replicas(tmp_path, env, p, 1)
-        await add_reminders(url, BROADCAST, FIRST_BROADCAST_CHAT)
-
-        def delivered() -> list[int]:
-            return [e.chat_id for e in fake.log if e.chat_id in chats]
-
-        for _ in range(BROADCAST_KILLS):
-            target = len(delivered()) + rng.randint(5, 25)
-            await wait_for(lambda t=target: len(delivered()) >= t, 30)
-            await asyncio.sleep(rng.random() * 0.02)
-            await drop_connections(url)
-        await wait_for(lambda: len(set(delivered())) >= BROADCAST, 60)
-        await asyncio.sleep(1.0)
-        await bot.stop()
-        received = Counter(delivered())
-    repeats = sum(n - 1 for n in received.values())
-    lost = BROADCAST - len(received)
+    lost, repeats = await run_broadcast(tmp_path, "postgres", 1, drop_all, seed=13)
     print(f"\nbroadcast with dropped connections: {BROADCAST_KILLS} drops, lost {lost}, repeated {repeats}")
     assert lost == 0
     assert repeats <= BROADCAST_KILLS
