@@ -158,6 +158,11 @@ def origin_of(data: dict[str, Any]) -> int | None:
     return int(origin["initiative_id"]) if isinstance(origin, dict) and origin.get("initiative_id") else None
 
 
+# In an initiative's data: the people who bore an author's or co-author's name or phone when it was filed. They
+# stay unfit to score it (handlers.review.rules.conflict) whatever name or phone they type later.
+CONFLICTED_PEOPLE = "conflicted_person_ids"
+
+
 @dataclass
 class Initiative:
     id: int

@@ -3,7 +3,7 @@ single inbound event changes is committed together or not at all (storage/ imple
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -87,6 +87,10 @@ class Store(CampaignStore, ReviewStore, DuplicateStore, TransferStore, ProvinceS
         phone_proven: bool = False,
     ) -> Person:
         """A changed phone is unproven again unless ``phone_proven``."""
+        ...
+
+    async def people_named_or_phoned(self, names: Collection[str], phones: Collection[str]) -> Sequence[int]:
+        """Ids of the people whose name is one of ``names`` (as written) or whose phone one of ``phones``."""
         ...
 
     async def verify_phone(self, person_id: int, phone: str) -> bool:

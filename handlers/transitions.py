@@ -11,13 +11,13 @@ and may download it, and anyone can type a colleague's name and number when regi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from handlers.campaign import NoticeSpec
-from handlers.domain import Initiative, Person, Status
+from handlers.domain import CONFLICTED_PEOPLE, Initiative, Person, Status
 from handlers.duplicates import record_filing
 from handlers.parsing import ParseError, fold, format_money, format_percent, parse_phone
 from handlers.store import Store
@@ -57,6 +57,7 @@ async def change_status(
         initiative, new, now=now, by_person_id=by_person_id, reason=reason, receipt_no=receipt_no, round_id=round_id
     )
     if new == Status.SUBMITTED:
+        updated = await _record_conflicts(store, updated, now)
         await record_filing(store, updated, now, similarity_threshold)
     text = await _text(store, updated, reason, award)
     if updated.origin_id is not None:  # a provincial-scope dossier: say which recognition this is
@@ -79,6 +80,29 @@ async def change_status(
     return updated
 
 
+async def _record_conflicts(store: Store, initiative: Initiative, now: datetime) -> Initiative:
+    """Who bears an author's or co-author's name (as typed) or a co-author's phone at filing, and the registered
+    co-authors, are kept with the initiative: a council member among them cannot shed the conflict by retyping
+    their name and phone in /dangky. Refiling (after an amendment) adds to them."""
+    coauthors = [c for c in initiative.data.get("coauthors") or [] if isinstance(c, dict)]
+    author = initiative.data.get("author") or {}
+    names = {str(c.get("full_name") or "").strip() for c in [*coauthors, author]} - {""}
+    phones = {phone for phone in (_normalised(c.get("phone")) for c in coauthors) if phone}
+    ids = set(initiative.data.get(CONFLICTED_PEOPLE) or ())
+    ids |= set(await store.people_named_or_phoned(names, phones))
+    ids |= {p.id for p in await registered_authors(store, initiative)} - {initiative.person_id}
+    data = {**initiative.data, CONFLICTED_PEOPLE: sorted(ids)}
+    await store.save_initiative_data(initiative.id, data, now)
+    return replace(initiative, data=data)
+
+
+def _normalised(phone: object) -> str | None:
+    try:
+        return parse_phone(str(phone)) if phone else None
+    except ParseError:
+        return None
+
+
 async def registered_authors(store: Store, initiative: Initiative) -> list[Person]:
     """The author and every co-author matched to a registered person (see the module docstring)."""
     found: dict[int, Person] = {}
@@ -93,12 +117,8 @@ async def registered_authors(store: Store, initiative: Initiative) -> list[Perso
 
 
 async def _match(store: Store, coauthor: dict[str, Any]) -> Person | None:
-    phone, name = coauthor.get("phone"), coauthor.get("full_name")
-    if not phone or not name:
-        return None
-    try:
-        normalised = parse_phone(str(phone))
-    except ParseError:
+    normalised, name = _normalised(coauthor.get("phone")), coauthor.get("full_name")
+    if not normalised or not name:
         return None
     person = await store.vouched_person_by_phone(normalised)
     if person is None or fold(person.full_name) != fold(str(name)):

@@ -405,6 +405,14 @@ class SqlStore(
         await self.session.flush()
         return await self._person(row)
 
+    async def people_named_or_phoned(self, names: Collection[str], phones: Collection[str]) -> Sequence[int]:
+        if not names and not phones:
+            return []
+        rows = await self.session.execute(
+            select(PersonRow.id).where(or_(PersonRow.full_name.in_(list(names)), PersonRow.phone.in_(list(phones))))
+        )
+        return [row_id for row_id in rows.scalars() if row_id is not None]
+
     async def verify_phone(self, person_id: int, phone: str) -> bool:
         result = await self.session.execute(
             update(PersonRow).where(PersonRow.id == person_id, PersonRow.phone == phone).values(phone_verified=True)

@@ -1,7 +1,7 @@
 """Attacks on who someone is: a unit head's reach after moving unit (f2f1a00), co-authors matched only by a vouched
 phone (71e031b), reloading the seed. Three holes found here are fixed (a claimed seeded record typing another's
-phone, a head role held in another body, the seed reload matching by a typed phone); the xfail test shows what
-still breaks (a council member retyping name and phone evades the conflict check); the others pin down attacks
+phone, a head role held in another body, the seed reload matching by a typed phone) and so is the fourth (a
+council member retyping name and phone shed the conflict with their own initiative); the others pin down attacks
 the code withstands."""
 
 from __future__ import annotations
@@ -162,11 +162,6 @@ async def test_an_impostor_typing_an_unclaimed_seeded_co_authors_number_gets_not
     assert any(r.document is not None for r in binh.replies), binh.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules.conflict compares the co-authors with the member's typed name and phone only: a council member "
-    "named as co-author who retypes both in /dangky is no longer in conflict and scores their own initiative",
-)
 async def test_a_council_member_who_retypes_name_and_number_still_cannot_score_their_own_initiative(
     app: App, clock: Clock
 ) -> None:

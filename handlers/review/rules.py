@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from handlers.domain import Initiative, Person
+from handlers.domain import CONFLICTED_PEOPLE, Initiative, Person
 from handlers.parsing import ParseError, fold, parse_phone
 
 SECRET_LEVELS = frozenset({"state", "business"})
@@ -63,6 +63,8 @@ def conflict(member: Person, initiative: Initiative) -> str | None:
     author = initiative.data.get("author") or {}
     if member_name and fold(str(author.get("full_name") or "")) == member_name:
         return str(author.get("full_name"))
+    if member.id in (initiative.data.get(CONFLICTED_PEOPLE) or ()):  # who they were at filing
+        return member.full_name
     return None
 
 
