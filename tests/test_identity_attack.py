@@ -292,3 +292,22 @@ async def test_a_seeded_staff_member_typing_the_heads_number_is_not_made_head_by
     await seed(app, tmp_path, RELOADED_SEED)  # the seed file is loaded again at every start
     await khoa.say("/donvi")
     assert "không có quyền" in khoa.text.lower(), khoa.text
+
+
+DEPUTY_SEED = (
+    "people:\n"
+    "  - {name: Phạm Văn Minh, unit: UBND-BS, position: Chủ tịch, roles: [unit_head], console_id: '802'}\n"
+    "  - {name: Ngô Thị Lụa, unit: UBND-BS, position: Phó Chủ tịch, phone: '0912000044', roles: [unit_head]}\n"
+    "  - {name: Đỗ Văn Khoa, unit: UBND-BS, position: Chuyên viên, phone: '0912000077'}\n"
+)
+
+
+async def test_a_unit_head_invites_into_staff_records_of_the_unit_only(app: App, tmp_path: Path) -> None:
+    """A record holding the head role is for the secretariat or an admin to vouch for, as any role above staff:
+    whoever a head hands its code to would hold the unit's applications, documents and invitations."""
+    await seed(app, tmp_path, DEPUTY_SEED)
+    head = chat(app, "802", channel="console")
+    await head.say("/moimoi 0912000044")
+    assert "không có quyền cấp mã mời cho hồ sơ Ngô Thị Lụa" in head.text
+    await head.say("/moimoi 0912000077")
+    assert "Mã mời" in head.text and "Đỗ Văn Khoa" in head.text

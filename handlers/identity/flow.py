@@ -121,7 +121,9 @@ async def _refusal(ctx: Context, issuer: Person, target: Person) -> str | None:
         return T.INVITE_OTHER_BODY.format(name=target.full_name)
     if issuer.has(Role.SECRETARIAT):
         return None
-    if issuer.has(Role.UNIT_HEAD) and issuer.unit_id == target.unit_id and target.roles <= {Role.STAFF, Role.UNIT_HEAD}:
+    # A head vouches for the staff of their unit; a record with any role above staff (another head's too) is for
+    # the secretariat or an admin.
+    if issuer.has(Role.UNIT_HEAD) and issuer.unit_id == target.unit_id and target.roles <= {Role.STAFF}:
         return None
     return T.INVITE_NOT_ALLOWED.format(name=target.full_name)
 
