@@ -426,6 +426,14 @@ def parse_phone(text: str | None) -> str:
     return number
 
 
+def phone_or_none(value: object) -> str | None:
+    """``parse_phone`` of a stored or shared value (a co-author's phone, a contact), None when it is none."""
+    try:
+        return parse_phone(str(value)) if value else None
+    except ParseError:
+        return None
+
+
 # --------------------------------------------------------------------------------------------------
 # Money
 # --------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 from handlers.campaign import NoticeSpec
 from handlers.domain import CONFLICTED_PEOPLE, Initiative, Person, Status
 from handlers.duplicates import record_filing
-from handlers.parsing import ParseError, fold, format_money, format_percent, parse_phone
+from handlers.parsing import fold, format_money, format_percent, phone_or_none
 from handlers.store import Store
 from handlers.texts import common as C
 from handlers.texts import province as P
@@ -87,20 +87,13 @@ async def _record_conflicts(store: Store, initiative: Initiative, now: datetime)
     coauthors = [c for c in initiative.data.get("coauthors") or [] if isinstance(c, dict)]
     author = initiative.data.get("author") or {}
     names = {str(c.get("full_name") or "").strip() for c in [*coauthors, author]} - {""}
-    phones = {phone for phone in (_normalised(c.get("phone")) for c in coauthors) if phone}
+    phones = {phone for phone in (phone_or_none(c.get("phone")) for c in coauthors) if phone}
     ids = set(initiative.data.get(CONFLICTED_PEOPLE) or ())
     ids |= set(await store.people_named_or_phoned(names, phones))
     ids |= {p.id for p in await registered_authors(store, initiative)} - {initiative.person_id}
     data = {**initiative.data, CONFLICTED_PEOPLE: sorted(ids)}
     await store.save_initiative_data(initiative.id, data, now)
     return replace(initiative, data=data)
-
-
-def _normalised(phone: object) -> str | None:
-    try:
-        return parse_phone(str(phone)) if phone else None
-    except ParseError:
-        return None
 
 
 async def registered_authors(store: Store, initiative: Initiative) -> list[Person]:
@@ -117,7 +110,7 @@ async def registered_authors(store: Store, initiative: Initiative) -> list[Perso
 
 
 async def _match(store: Store, coauthor: dict[str, Any]) -> Person | None:
-    normalised, name = _normalised(coauthor.get("phone")), coauthor.get("full_name")
+    normalised, name = phone_or_none(coauthor.get("phone")), coauthor.get("full_name")
     if not normalised or not name:
         return None
     person = await store.vouched_person_by_phone(normalised)

@@ -72,28 +72,23 @@ _SETTLE_REPLY = (
 _INSERT_REPLY = insert(_outbox).returning(_outbox.c.id)
 
 
-def _claimed_unless_open(table: Any, owner: Any, claimed_status: str, insert: Any, **values: Any) -> Any:
-    """An INSERT of one row, claimed by ``:worker`` at ``:at`` when its owner (``:owner``) has nothing open, else
-    pending: whether anything is open is asked in the same statement, under the owner's lock taken before it."""
-    busy = _open_row(table, owner, claimed_status).exists()
-    worker = bindparam("worker", type_=String)
-    at = bindparam("at", type_=DateTime(timezone=True))
-    return insert(table).values(
-        channel=bindparam("channel"),
-        status=case((busy, PENDING), else_=claimed_status),
-        claimed_by=case((busy, null()), else_=worker),
-        claimed_at=case((busy, null()), else_=at),
-        attempts=case((busy, 0), else_=1),
-        **values,
+def _claim_cases(busy: Any, claimed_status: str, worker: Any, at: Any) -> tuple[Any, Any, Any, Any]:
+    """status, claimed_by, claimed_at and attempts of a row stored claimed by ``worker`` at ``at`` unless ``busy``
+    (its owner has something open, asked in the same statement under the owner's lock), else pending."""
+    return (
+        case((busy, PENDING), else_=claimed_status),
+        case((busy, null()), else_=worker),
+        case((busy, null()), else_=at),
+        case((busy, 0), else_=1),
     )
 
 
 def _store_event(insert: Any) -> Any:
-    """An event stored claimed unless its sender has anything open (as ``_claimed_unless_open``), and not at all
-    when its key is already stored. The key is looked up in the statement's own snapshot before inserting: left
-    to ON CONFLICT alone, a redelivery of the event being handled would wait for the handling transaction's lock
-    on that row while holding the sender's lock, which that transaction asks for next (a deadlock on PostgreSQL).
-    ON CONFLICT stays for a key stored meanwhile by a replica; the sender's lock makes that one wait first."""
+    """An event stored claimed unless its sender has anything open (``_claim_cases``), and not at all when its key
+    is already stored. The key is looked up in the statement's own snapshot before inserting: left to ON CONFLICT
+    alone, a redelivery of the event being handled would wait for the handling transaction's lock on that row
+    while holding the sender's lock, which that transaction asks for next (a deadlock on PostgreSQL). ON CONFLICT
+    stays for a key stored meanwhile by a replica; the sender's lock makes that one wait first."""
     c = _inbox.c
     known = (
         select(c.id)
@@ -107,10 +102,7 @@ def _store_event(insert: Any) -> Any:
         bindparam("owner", type_=c.sender.type),
         bindparam("event_key", type_=c.event_key.type),
         bindparam("payload", type_=c.payload.type),
-        case((busy, PENDING), else_=CLAIMED),
-        case((busy, null()), else_=bindparam("worker", type_=c.claimed_by.type)),
-        case((busy, null()), else_=at),
-        case((busy, 0), else_=1),
+        *_claim_cases(busy, CLAIMED, bindparam("worker", type_=c.claimed_by.type), at),
         at,
     ).where(~known)
     columns = [c.channel, c.sender, c.event_key, c.payload, c.status, c.claimed_by, c.claimed_at, c.attempts]
@@ -118,18 +110,32 @@ def _store_event(insert: Any) -> Any:
     return statement.on_conflict_do_nothing().returning(c.id, c.status)
 
 
+def _first_reply() -> Any:
+    """A chat's first reply of a transaction, written sending (handed to this worker) unless the chat has an older
+    one open (``_claim_cases``)."""
+    busy = _open_row(_outbox, _outbox.c.chat, SENDING).exists()
+    at = bindparam("at", type_=DateTime(timezone=True))
+    status, claimed_by, claimed_at, attempts = _claim_cases(busy, SENDING, bindparam("worker", type_=String), at)
+    return (
+        insert(_outbox)
+        .values(
+            channel=bindparam("channel"),
+            chat=bindparam("owner"),
+            payload=bindparam("payload"),
+            status=status,
+            claimed_by=claimed_by,
+            claimed_at=claimed_at,
+            attempts=attempts,
+            due_at=bindparam("at"),
+            created_at=bindparam("at"),
+            error="",
+        )
+        .returning(_outbox.c.id, _outbox.c.status)
+    )
+
+
 _STORE_EVENT = {"sqlite": _store_event(sqlite_insert), "postgresql": _store_event(pg_insert)}
-_INSERT_FIRST_REPLY = _claimed_unless_open(
-    _outbox,
-    _outbox.c.chat,
-    SENDING,
-    insert,
-    chat=bindparam("owner"),
-    payload=bindparam("payload"),
-    due_at=bindparam("at"),
-    created_at=bindparam("at"),
-    error="",
-).returning(_outbox.c.id, _outbox.c.status)
+_INSERT_FIRST_REPLY = _first_reply()
 
 
 def _expired(table: Any, settled_at: Any, statuses: tuple[str, ...], batch: int) -> Any:

@@ -4,7 +4,6 @@ takes proof (handlers/identity/flow.py)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -13,7 +12,7 @@ from handlers.context import Context
 from handlers.domain import Role
 from handlers.forms import Draft, Form, FormFlow, Step
 from handlers.identity.flow import end_unit_head_role, report_phone_match
-from handlers.parsing import ParseError, fold, match_option, parse_person_name, parse_phone, require_text
+from handlers.parsing import ParseError, fold, match_option, parse_person_name, parse_phone, phone_or_none, require_text
 from handlers.texts import common as C
 from handlers.texts import identity as I
 from handlers.texts import registration as T
@@ -165,8 +164,7 @@ class RegistrationFlow(FormFlow):
     def prove_phone(self, ctx: Context, shared: str) -> None:
         """A contact shared at the phone question: its number is the answer, and proven (the identity flow has
         checked it is the sender's own)."""
-        with contextlib.suppress(ParseError):
-            ctx.conversation.state[PROVEN_PHONE] = parse_phone(shared)
+        ctx.conversation.state[PROVEN_PHONE] = phone_or_none(shared)
 
     async def complete(self, ctx: Context, draft: Draft) -> bool:
         unit_id = int(draft["unit_id"])

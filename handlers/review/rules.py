@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from handlers.domain import CONFLICTED_PEOPLE, Initiative, Person
-from handlers.parsing import ParseError, fold, parse_phone
+from handlers.parsing import fold, phone_or_none
 
 SECRET_LEVELS = frozenset({"state", "business"})
 
@@ -41,24 +41,17 @@ class ReviewConfig:
 # --- conflicts of interest -------------------------------------------------------------------------------
 
 
-def _phone(value: object) -> str | None:
-    try:
-        return parse_phone(str(value)) if value else None
-    except ParseError:
-        return None
-
-
 def conflict(member: Person, initiative: Initiative) -> str | None:
     """The co-author name (or the author's own) that makes ``member`` unfit to score this initiative."""
     if member.id == initiative.person_id:
         return member.full_name
-    member_phone = _phone(member.phone)
+    member_phone = phone_or_none(member.phone)
     member_name = fold(member.full_name)
     for coauthor in initiative.data.get("coauthors") or []:
         name = str(coauthor.get("full_name") or "")
         if member_name and fold(name) == member_name:
             return name
-        if member_phone and _phone(coauthor.get("phone")) == member_phone:
+        if member_phone and phone_or_none(coauthor.get("phone")) == member_phone:
             return name
     author = initiative.data.get("author") or {}
     if member_name and fold(str(author.get("full_name") or "")) == member_name:
