@@ -5,9 +5,9 @@ notice to every registered author and co-author. No flow sends status news any o
 Co-authors are names in the draft (``data["coauthors"]``); one is *registered* when the author gave the
 co-author's phone number in the wizard and a registered person has that phone number **and** the same
 name (compared without diacritics or case). Both must match, so a mistyped number never reaches a stranger
-and a namesake is never taken for the co-author. The person's number must be vouched for (a seeded record's,
-or proven by its owner sharing their Telegram contact): a registered co-author receives the application's news
-and may download it, and anyone can type a colleague's name and number when registering."""
+and a namesake is never taken for the co-author. The person's number must be vouched for (the seed file's, or
+proven by its owner sharing their Telegram contact; one typed over it is not): a registered co-author receives
+the application's news and may download it, and anyone can type a colleague's name and number."""
 
 from __future__ import annotations
 

@@ -203,8 +203,10 @@ async def end_unit_head_role(ctx: Context, before: Person, unit_id: int) -> bool
         return False
     # In every body: a head role granted in another body would make its holder head of the unit they pick there.
     held = [body.id for body, roles in await ctx.store.role_bodies(before.id) if Role.UNIT_HEAD in roles]
-    if not [body for body in held if await ctx.store.revoke_role(before.id, Role.UNIT_HEAD, body)]:
+    if not held:
         return False
+    for body_id in held:
+        await ctx.store.revoke_role(before.id, Role.UNIT_HEAD, body_id)
     ctx.changed_people.add(before.id)
     old, new = await ctx.store.unit(before.unit_id), await ctx.store.unit(unit_id)
     names = {"old": old.name if old else "", "new": new.name if new else ""}

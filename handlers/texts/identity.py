@@ -24,8 +24,8 @@ CONTACT_NO_RECORD = (
     "vui lòng xin mã mời từ Thường trực Hội đồng hoặc thủ trưởng đơn vị."
 )
 PHONE_VERIFIED = (
-    "Đã xác minh số điện thoại của Anh/Chị. Đơn sáng kiến ghi Anh/Chị là đồng tác giả với số này sẽ được gửi "
-    "thông báo cho Anh/Chị."
+    "Đã xác minh số điện thoại của Anh/Chị. Từ nay, đơn sáng kiến nào ghi Anh/Chị là đồng tác giả kèm số điện "
+    "thoại này, Anh/Chị sẽ nhận được thông báo về đơn đó."
 )
 CLAIMED = "Đã xác minh. Chào Anh/Chị {name}. Vai trò trong hệ thống: {roles}."
 CLAIM_HAS_OWN_DATA = (
