@@ -18,6 +18,7 @@ from handlers.types import Inbound, SharedContact
 from storage.models import NoticeRow, PersonRow
 from tests.review_support import person
 from tests.support import Chat, Clock
+from tests.test_bodies import ROUNDS_2026
 from tests.test_coauthor_impostor import file_with_coauthor, register, told
 
 BINH_PHONE = "0912345678"  # the real co-author's number, as the author typed it in the application
@@ -207,10 +208,6 @@ async def test_a_head_who_moves_away_and_back_is_head_of_neither(app: App, tmp_p
         assert list(rows.scalars()) == ["unit_head_left"]  # told once, for the first move
 
 
-ROUNDS_2026 = [
-    {"number": 1, "name": "Đợt I", "deadline": "2026-04-20", "sectors": ["education"]},
-    {"number": 2, "name": "Đợt II", "deadline": "2026-07-10", "sectors": ["other"]},
-]
 # A head role held in a body other than the person's own: Minh works in the Department of Education and was made
 # unit head in the Department of Health (the seed's roles_in, or an admin's /capquyen while acting there).
 TWO_BODIES: dict[str, Any] = {
