@@ -14,7 +14,9 @@ a message and takes nothing of the sending budget. Scenarios, on fresh PostgreSQ
                no broadcast: answered messages per second, reply latency, bot CPU per message; beside it the plain
                python-telegram-bot ConversationHandler wizard (bench/reference_wizard.py) with as many steps,
                through the same fake, in the same run; its users press a button at the steps the bot's first
-               user did, so both answer as many button presses (answerCallbackQuery and the next question).
+               user did, so both answer as many button presses (answerCallbackQuery and the next question). The
+               wizard runs twice: on python-telegram-bot's default transport (httpx), the issue's reference, and on
+               the bot's own (aiohttp), like for like.
   quiet        Telegram's limits: budget 30/s, the fake enforcing 30 messages/s and at most 3 in any second of one
                chat (429 beyond), the bot pacing each chat at one a second after a burst of three; --busy-users
                each answering --think seconds after the question came.
@@ -464,10 +466,12 @@ def count_statements(work: Path, pids: list[int]) -> Counter[str]:
     return total
 
 
-async def reference(args: argparse.Namespace, folder: Path, pressed_steps: list[int]) -> Result:
-    result = Result("reference PTB")
+async def reference(
+    args: argparse.Namespace, folder: Path, pressed_steps: list[int], transport: str = "httpx"
+) -> Result:
+    result = Result("reference PTB" if transport == "httpx" else "ref. aiohttp")
     async with FakeTelegram() as fake:
-        log = folder / "reference.log"
+        log = folder / f"reference-{transport}.log"
         env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)}
         steps = len(script(0))
         process = await start_process(
@@ -482,6 +486,8 @@ async def reference(args: argparse.Namespace, folder: Path, pressed_steps: list[
                 str(steps),
                 "--buttons",
                 ",".join(str(step) for step in pressed_steps),
+                "--transport",
+                transport,
             ],
             env,
             log,
@@ -534,8 +540,12 @@ async def main() -> None:
         print(results["fast"].line(), flush=True)
     if not args.skip_reference and wanted("reference"):
         # Like for like: the wizard's users press a button at the steps the bot's users did (none without fast).
-        results["reference"] = await reference(args, folder, results["fast"].pressed_steps if "fast" in results else [])
+        pressed = results["fast"].pressed_steps if "fast" in results else []
+        results["reference"] = await reference(args, folder, pressed)
         print(results["reference"].line(), flush=True)
+        # The same wizard on the bot's transport: what the bot's storage and flows cost beyond it, like for like.
+        results["reference aiohttp"] = await reference(args, folder, pressed, "aiohttp")
+        print(results["reference aiohttp"].line(), flush=True)
     if wanted("quiet"):
         results["quiet"] = await scenario("quiet", args, folder, budget=30, limited=True, replicas=1, reminders=0)
         print(results["quiet"].line(), flush=True)
@@ -550,13 +560,14 @@ async def main() -> None:
         )
         print(results["deadline x2"].line(), flush=True)
     print("\nratios in this run:")
-    if "reference" in results and "fast" in results:
-        fast = results["fast"]
-        ref = results["reference"]
-        throughput = fast.answered / fast.seconds / (ref.answered / ref.seconds)
-        cpu = (fast.cpu / fast.answered) / (ref.cpu / ref.answered)
-        print(f"  answered msg/s, bot vs plain PTB wizard: {throughput:.2f}")
-        print(f"  CPU per message, bot vs plain PTB wizard: {cpu:.2f}")
+    for name, label in (("reference", "plain PTB wizard"), ("reference aiohttp", "the wizard on aiohttp")):
+        if name in results and "fast" in results:
+            fast = results["fast"]
+            ref = results[name]
+            throughput = fast.answered / fast.seconds / (ref.answered / ref.seconds)
+            cpu = (fast.cpu / fast.answered) / (ref.cpu / ref.answered)
+            print(f"  answered msg/s, bot vs {label}: {throughput:.2f}")
+            print(f"  CPU per message, bot vs {label}: {cpu:.2f}")
     if "deadline" in results and "quiet" in results:
         print(f"  reply p95 under a broadcast vs without: {results['deadline'].p95 / results['quiet'].p95:.2f}")
 

@@ -3,7 +3,11 @@
 answers numbered in ``--buttons`` (0-based) carry a button «Có», which the benchmark's users press, as they press
 the bot's buttons at the same steps: a press is answered (answerCallbackQuery) and then the next question is sent.
 
+``--transport aiohttp`` sends its Bot API calls through the bot's own transport (bot/telegram_request.py) instead
+of python-telegram-bot's default httpx, so the benchmark can also compare like with like.
+
 Usage (started by bench_sending.py): reference_wizard.py --token T --base-url URL --steps N [--buttons 3,5]
+       [--transport httpx|aiohttp]
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.telegram_request import AiohttpRequest
+
 YES = "Có"
 
 
-def build(token: str, base_url: str, steps: int, buttons: set[int]) -> Application:
+def build(token: str, base_url: str, steps: int, buttons: set[int], transport: str = "httpx") -> Application:
     async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         if update.callback_query is not None:
             await update.callback_query.answer()
@@ -44,7 +50,10 @@ def build(token: str, base_url: str, steps: int, buttons: set[int]) -> Applicati
         states={0: [MessageHandler(filters.TEXT, ask), CallbackQueryHandler(ask)]},
         fallbacks=[],
     )
-    app = Application.builder().token(token).base_url(base_url).concurrent_updates(True).build()
+    builder = Application.builder().token(token).base_url(base_url).concurrent_updates(True)
+    if transport == "aiohttp":  # as many connections as PTB's default pool
+        builder = builder.request(AiohttpRequest(256)).get_updates_request(AiohttpRequest(1))
+    app = builder.build()
     app.add_handler(wizard)
     return app
 
@@ -55,10 +64,11 @@ def main() -> None:
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--steps", type=int, default=29)
     parser.add_argument("--buttons", default="", help="0-based numbers of the answers given by a button")
+    parser.add_argument("--transport", choices=("httpx", "aiohttp"), default="httpx")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     buttons = {int(n) for n in args.buttons.split(",") if n}
-    build(args.token, args.base_url, args.steps, buttons).run_polling(
+    build(args.token, args.base_url, args.steps, buttons, args.transport).run_polling(
         poll_interval=0, timeout=1, drop_pending_updates=False
     )
 

@@ -38,10 +38,10 @@ from telegram import (
 )
 from telegram.constants import MessageLimit
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.request import HTTPXRequest
 
 from bot.intake.clean import clean_text
 from bot.intake.dispatcher import IncomingEvent
+from bot.telegram_request import AiohttpRequest
 from handlers.types import Attachment, AttachmentKind, Inbound, Option, Reply, SharedContact
 
 logger = logging.getLogger(__name__)
@@ -108,8 +108,8 @@ class TelegramChannel:
             kwargs["base_file_url"] = base_file_url
         self.bot = Bot(
             token,
-            request=HTTPXRequest(connection_pool_size=64, read_timeout=15, write_timeout=30),
-            get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=poll_timeout + 15),
+            request=AiohttpRequest(connection_pool_size=64, read_timeout=15, write_timeout=30),
+            get_updates_request=AiohttpRequest(connection_pool_size=2, read_timeout=poll_timeout + 15),
             **kwargs,
         )
         self._polling: asyncio.Task[None] | None = None
@@ -508,7 +508,7 @@ def _secret_matches(given: str | None, expected: str) -> bool:
 
 # ---------------------------------------------------------------------- keeping the token out of logs
 
-_LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore", "aiolimiter")
+_LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore", "aiohttp", "aiolimiter")
 _REDACTED = "<bot-token>"
 
 
