@@ -10,6 +10,7 @@ import traceback
 from collections.abc import AsyncIterator
 
 import pytest
+from aiohttp import ClientSession, web
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
@@ -117,3 +118,46 @@ async def test_a_call_before_initialize_or_after_shutdown_is_refused_plainly(fak
     await request.shutdown()
     with pytest.raises(NetworkError, match="not initialized"):
         await request.post(f"{fake.base_url}{DEFAULT_TOKEN}/getMe")
+
+
+async def test_a_proxy_from_the_environment_carries_the_calls_unless_no_proxy_names_the_host(
+    fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    async def forward(request: web.Request) -> web.StreamResponse:  # an HTTP proxy gets the absolute address
+        asked.append(str(request.url))
+        async with (
+            ClientSession() as client,
+            client.post(
+                str(request.url),
+                data=await request.read(),
+                headers={"Content-Type": request.headers.get("Content-Type", "")},
+            ) as answer,
+        ):
+            return web.Response(body=await answer.read(), status=answer.status, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", forward)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    proxy = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        async with _bot(fake.base_url) as bot:
+            await bot.send_message(CHAT, "qua proxy")
+        assert any(url.endswith("/sendMessage") for url in asked)
+        assert fake.sent_to(CHAT)[-1].text == "qua proxy"
+
+        asked.clear()
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        async with _bot(fake.base_url) as bot:
+            await bot.send_message(CHAT, "thẳng")
+        assert asked == []
+        assert fake.sent_to(CHAT)[-1].text == "thẳng"
+    finally:
+        await runner.cleanup()
