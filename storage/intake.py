@@ -25,6 +25,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
+from storage.group_commit import GroupCommit
 from storage.models import InboxEventRow, NoticeRow, ReplyOutboxRow, WorkerHeartbeatRow
 
 INBOX = "inbox_event"
@@ -219,6 +220,7 @@ class SqlIntake:
         self.stale_after = stale_after
         # (table, id) of rows claimed at insert and handed to a caller in memory: not to be claimed again here.
         self._handed: set[tuple[str, int]] = set()
+        self._settle = GroupCommit(self._settle_many)
 
     def let_go(self, table: str, row_id: int) -> None:
         """The caller is done with a handed row (or gives it back): claims may take it again if still open."""
@@ -462,11 +464,14 @@ class SqlIntake:
             return item
 
     async def settle_reply(self, reply_id: int, status: str, now: datetime, error: str = "") -> None:
+        """Mark a claimed reply sent (or failed, unreachable); replies settled at the same moment share a commit."""
+        await self._settle(
+            {"b_id": reply_id, "b_worker": self.worker, "status": status, "at": _utc(now), "error": error[:500]}
+        )
+
+    async def _settle_many(self, rows: list[dict[str, Any]]) -> None:
         async with self.database.transaction() as session:
-            await session.execute(
-                _SETTLE_REPLY,
-                {"b_id": reply_id, "b_worker": self.worker, "status": status, "at": _utc(now), "error": error[:500]},
-            )
+            await session.execute(_SETTLE_REPLY, rows)
 
     async def postpone_reply(self, reply_id: int, until: datetime, error: str) -> None:
         async with self.database.transaction() as session:
