@@ -16,6 +16,7 @@ call, in a thread, which cost 5 % of the bot's CPU.
 
 from __future__ import annotations
 
+import re
 import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
@@ -87,7 +88,9 @@ class AiohttpRequest(BaseRequest):
             write = write_timeout
         parts = (read, write, connect, pool)
         timeout = aiohttp.ClientTimeout(
-            total=None if None in parts else sum(part or 0.0 for part in parts),
+            # A download that keeps arriving is never cut off (each wait is bounded by sock_read, as in httpx);
+            # a call that sends, with aiohttp having no write timeout, is bounded as a whole.
+            total=None if method == "GET" or None in parts else sum(part or 0.0 for part in parts),
             connect=None if connect is None or pool is None else connect + pool,
             sock_connect=connect,
             sock_read=read,
@@ -95,30 +98,50 @@ class AiohttpRequest(BaseRequest):
         body: Any = None
         if request_data is not None:
             body = _form(request_data.json_parameters, files) if files else request_data.json_parameters
+        # Neither a message nor a chained error (`from None`) may carry the token (it is in the URL) or a proxy's
+        # password into a logged traceback.
         try:
-            async with session.request(method, url, data=body, timeout=timeout, proxy=self._proxy_for(url)) as response:
+            async with session.request(
+                method, url, data=body, timeout=timeout, proxy=self._proxy_for(url), allow_redirects=False
+            ) as response:
                 return response.status, await response.read()
-        except TimeoutError as error:  # aiohttp's own timeouts are TimeoutErrors too
-            raise TimedOut from error
+        except aiohttp.ConnectionTimeoutError:
+            raise TimedOut(
+                "Timed out waiting for a free connection or connecting: the request was not sent to Telegram"
+            ) from None
+        except TimeoutError:  # aiohttp's own read timeouts are TimeoutErrors too
+            raise TimedOut from None
         except aiohttp.ClientError as error:
-            # The URL holds the bot token: neither the message nor the chained error (`from None`) may carry it
-            # into a logged traceback.
-            detail = str(error).replace(url, "<url>")
-            path = urlsplit(url).path
-            if path:
-                detail = detail.replace(path, "<path>")
-            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {detail}") from None
+            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {_without_secrets(str(error))}") from None
 
     def _proxy_for(self, url: str) -> str | None:
+        """The proxy for this URL's scheme and host from the environment, as httpx reads it: the scheme's own
+        variable or ALL_PROXY, none for a host (with or without its port) that NO_PROXY names."""
         parts = urlsplit(url)
-        key = (parts.scheme, parts.hostname or "")
+        key = (parts.scheme, parts.netloc)
         if key not in self._proxies:
             proxies = urllib.request.getproxies_environment()
             host = parts.hostname or ""
-            # NO_PROXY as urllib reads it (typeshed does not list the function).
-            bypass = bool(host) and urllib.request.proxy_bypass_environment(host, proxies)  # type: ignore[attr-defined]
-            self._proxies[key] = None if bypass else proxies.get(parts.scheme)
+            address = f"{host}:{parts.port}" if parts.port else host
+            # typeshed does not list the function; it matches a NO_PROXY entry against the host and host:port.
+            bypass = bool(host) and urllib.request.proxy_bypass_environment(address, proxies)  # type: ignore[attr-defined]
+            proxy = None if bypass else proxies.get(parts.scheme) or proxies.get("all")
+            self._proxies[key] = proxy if not proxy or "://" in proxy else f"http://{proxy}"
         return self._proxies[key]
+
+
+# A bot token in any spelling a URL gives it (PTB writes the colon of a file URL as %3A), and a URL's user:password.
+_TOKEN = re.compile(r"\d{3,}(?::|%3[Aa])[A-Za-z0-9_-]{20,}")
+_CREDENTIALS = re.compile(r"(?<=://)[^/@\s'\"]+@")
+
+
+def _without_secrets(text: str) -> str:
+    return _CREDENTIALS.sub("<credentials>@", _TOKEN.sub("<bot-token>", text))
+
+
+# As httpx writes a file name in a multipart header (the HTML5 form encoding): a quote or a control character
+# would otherwise end the header or be refused by aiohttp, and the file would not be sent.
+_NAME_ESCAPES = {0x22: "%22", 0x5C: "\\\\"} | {c: f"%{c:02X}" for c in [*range(0x20), 0x7F] if c != 0x1B}
 
 
 def _form(fields: dict[str, str], files: dict[str, Any]) -> aiohttp.FormData:
@@ -126,5 +149,5 @@ def _form(fields: dict[str, str], files: dict[str, Any]) -> aiohttp.FormData:
     for name, value in fields.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in files.items():
-        form.add_field(name, content, filename=filename, content_type=mimetype)
+        form.add_field(name, content, filename=filename.translate(_NAME_ESCAPES), content_type=mimetype)
     return form

@@ -1,6 +1,7 @@
-"""Attacks on the aiohttp Bot API transport (``bot/telegram_request.py``): each test shows one way it does worse
-than PTB's own httpx transport, or leaks a secret, against loopback servers only. Every test is a strict xfail
-until the transport is fixed; the reason says what goes wrong."""
+"""Attacks on the aiohttp Bot API transport (``bot/telegram_request.py``), against loopback servers only: each test
+is a way the first version did worse than PTB's own httpx transport or leaked a secret (a token or a proxy's
+password in a traceback, a download cut off, a file name that lost the file, a redirect followed, proxy variables
+misread), and now holds."""
 
 from __future__ import annotations
 
@@ -118,9 +119,6 @@ async def _a_users_file_id(fake: FakeTelegram, bot: Bot) -> str:
 # --------------------------------------------------------------------------------------------- the token
 
 
-@pytest.mark.xfail(
-    strict=True, reason="TimedOut is raised `from` aiohttp's ConnectionTimeoutError, whose text is the URL (token)"
-)
 async def test_a_pool_timeout_does_not_carry_the_token_into_the_traceback(servers: _Servers) -> None:
     async def slow(request: web.Request) -> web.StreamResponse:
         await asyncio.sleep(0.6)
@@ -138,10 +136,6 @@ async def test_a_pool_timeout_does_not_carry_the_token_into_the_traceback(server
     assert SECRET not in _shown(timed_out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PTB quotes ':' in a file URL as %3A; aiohttp's error shows it decoded, so the <url>/<path> masking misses",
-)
 async def test_a_failed_download_does_not_carry_the_token(fake: FakeTelegram, servers: _Servers) -> None:
     async def not_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.read(1000)  # a middlebox answering something that is not HTTP
@@ -167,10 +161,6 @@ async def test_a_failed_download_does_not_carry_the_token(fake: FakeTelegram, se
 # --------------------------------------------------------------------------------------------- timeouts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a total timeout (sum of the four) cuts off an answer that keeps arriving; httpx's read timeout is per read",
-)
 async def test_a_download_that_keeps_arriving_is_not_cut_off(fake: FakeTelegram, servers: _Servers) -> None:
     async def steady(request: web.Request) -> web.StreamResponse:  # 16 pieces, one every 0.1 s: 1.6 s in all
         response = web.StreamResponse(headers={"Content-Type": "application/pdf"})
@@ -201,10 +191,6 @@ async def test_a_download_that_keeps_arriving_is_not_cut_off(fake: FakeTelegram,
 # --------------------------------------------------------------------------------------------- uploads
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a line break in a file name makes aiohttp refuse the whole upload (httpx sends it as %0A)",
-)
 async def test_a_file_whose_name_has_a_line_break_is_still_sent(fake: FakeTelegram) -> None:
     # A user's file name keeps its line breaks (clean_text keeps them) and the desk sends the file back by it.
     content = b"PK\x03\x04 bao cao"
@@ -217,9 +203,6 @@ async def test_a_file_whose_name_has_a_line_break_is_still_sent(fake: FakeTelegr
 # --------------------------------------------------------------------------------------------- redirects
 
 
-@pytest.mark.xfail(
-    strict=True, reason="aiohttp follows redirects (httpx does not): a 307 re-sends the message to another host"
-)
 async def test_a_redirect_does_not_send_the_message_to_another_host(servers: _Servers) -> None:
     elsewhere: list[bytes] = []
 
@@ -247,7 +230,6 @@ async def test_a_redirect_does_not_send_the_message_to_another_host(servers: _Se
 # --------------------------------------------------------------------------------------------- proxies
 
 
-@pytest.mark.xfail(strict=True, reason="NO_PROXY=host:port is not honoured (httpx honours it): calls go to the proxy")
 async def test_no_proxy_with_a_port_keeps_a_local_bot_api_server_direct(
     fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -262,7 +244,6 @@ async def test_no_proxy_with_a_port_keeps_a_local_bot_api_server_direct(
         await request.shutdown()
 
 
-@pytest.mark.xfail(strict=True, reason="ALL_PROXY is ignored (httpx and PTB's docs use it): calls bypass the proxy")
 async def test_all_proxy_carries_the_calls(
     fake: FakeTelegram, servers: _Servers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -273,9 +254,6 @@ async def test_all_proxy_carries_the_calls(
     assert any(url.endswith("/sendMessage") for url in asked)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a proxy given without a scheme (host:port) is an InvalidURL on every call; httpx adds http://"
-)
 async def test_a_proxy_without_a_scheme_is_taken_as_http(
     fake: FakeTelegram, servers: _Servers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -291,9 +269,6 @@ async def test_a_proxy_without_a_scheme_is_taken_as_http(
     assert asked
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a proxy's refusal (ClientHttpProxyError) shows the proxy URL with its user:password"
-)
 async def test_a_proxy_refusal_does_not_show_the_proxy_password(
     servers: _Servers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
