@@ -342,6 +342,8 @@ class SendBudgetRow(SQLModel, table=True):
     account: str = Field(max_length=40, primary_key=True)
     slot: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     used: int = Field(default=0)
+    # Tokens held for replies that were refused the slot before: broadcasts leave them alone.
+    reserved: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class TransferRow(SQLModel, table=True):

@@ -5,7 +5,8 @@ never a burst of 60 across a second's edge); taking a token is one statement tha
 counter is below the cap. Replies may fill the whole slot; broadcasts (reminders, notices) only what is
 left after a headroom kept for replies, so a deadline-day broadcast never starves the people typing. Within a
 process, a broadcast does not ask at all while replies of that process wait for a token: they take the slot
-first (across processes only the headroom holds).
+first. Across processes, replies refused a slot hold as many tokens of the next one (``reserved``), which no
+process's broadcast takes.
 
 Within a process, the senders waiting for a token of one kind are served together: one statement asks for all
 of them at once (else for one), and when the slot is full they all wait for the next slot instead of each asking
@@ -15,9 +16,11 @@ again, so a busy deadline day costs about one statement per slot, not one per wa
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import delete, text
 
@@ -25,6 +28,8 @@ from storage.database import Database
 from storage.models import SendBudgetRow
 
 SLOT = 0.2  # seconds
+log = logging.getLogger(__name__)
+
 REPLY = "reply"
 BROADCAST = "broadcast"
 
@@ -37,13 +42,34 @@ _BEFORE = (
     "WHERE b.account = CAST(:account AS VARCHAR(40)) AND b.slot >= CAST(:slot AS BIGINT) - 5 "
     "AND b.slot < CAST(:slot AS BIGINT))"
 )
-_TAKE = text(
-    "INSERT INTO send_budget (account, slot, used) "
-    "SELECT CAST(:account AS VARCHAR(40)), CAST(:slot AS BIGINT), CAST(:n AS INTEGER) "
-    f"WHERE CAST(:n AS INTEGER) <= :cap AND {_BEFORE} + CAST(:n AS INTEGER) <= :window_cap "
-    "ON CONFLICT (account, slot) DO UPDATE SET used = send_budget.used + CAST(:n AS INTEGER) "
-    "WHERE send_budget.used + CAST(:n AS INTEGER) <= :cap "
-    f"AND {_BEFORE} + send_budget.used + CAST(:n AS INTEGER) <= :window_cap RETURNING used"
+
+
+def _take(*, reply: bool) -> Any:
+    """Tokens of a slot, all or none. A reply may fill the slot and uses up what replies reserved in it; a
+    broadcast leaves the reserved tokens alone, in the slot and in its six-slot window."""
+    held = "" if reply else " + send_budget.reserved"
+    released = (
+        ", reserved = CASE WHEN send_budget.reserved > CAST(:n AS INTEGER) "
+        "THEN send_budget.reserved - CAST(:n AS INTEGER) ELSE 0 END"
+        if reply
+        else ""
+    )
+    return text(
+        "INSERT INTO send_budget (account, slot, used, reserved) "
+        "SELECT CAST(:account AS VARCHAR(40)), CAST(:slot AS BIGINT), CAST(:n AS INTEGER), 0 "
+        f"WHERE CAST(:n AS INTEGER) <= :cap AND {_BEFORE} + CAST(:n AS INTEGER) <= :window_cap "
+        f"ON CONFLICT (account, slot) DO UPDATE SET used = send_budget.used + CAST(:n AS INTEGER){released} "
+        f"WHERE send_budget.used{held} + CAST(:n AS INTEGER) <= :cap "
+        f"AND {_BEFORE} + send_budget.used{held} + CAST(:n AS INTEGER) <= :window_cap RETURNING used"
+    )
+
+
+_TAKE = {REPLY: _take(reply=True), BROADCAST: _take(reply=False)}
+# Replies refused a slot hold tokens of the next one against every process's broadcasts (they add up).
+_RESERVE = text(
+    "INSERT INTO send_budget (account, slot, used, reserved) "
+    "VALUES (CAST(:account AS VARCHAR(40)), CAST(:slot AS BIGINT), 0, CAST(:n AS INTEGER)) "
+    "ON CONFLICT (account, slot) DO UPDATE SET reserved = send_budget.reserved + CAST(:n AS INTEGER)"
 )
 
 
@@ -69,6 +95,7 @@ class SqlSendBudget:
         self._last_cleanup = 0
         self._waiting: dict[str, deque[asyncio.Future[None]]] = {}
         self._runners: dict[str, asyncio.Task[None]] = {}
+        self._reserved_slot = 0  # the slot this process last held tokens of for its replies (once a slot)
 
     def cap(self, priority: str) -> int:
         return self.per_slot if priority == REPLY else max(self.per_slot - self.headroom, 1)
@@ -121,6 +148,10 @@ class SqlSendBudget:
                         waiter.set_exception(error)
                 return
             if not granted:
+                if priority == REPLY and self._reserved_slot != slot + 1:
+                    # Another process's broadcast may fill the next slot before these replies ask again.
+                    self._reserved_slot = slot + 1
+                    await self._reserve(slot + 1, wanted)
                 await asyncio.sleep(max((slot + 1) * SLOT - self.wall(), 0.001))
                 continue
             while granted and queue:  # a sender that gave up meanwhile passes its token to the next
@@ -134,7 +165,7 @@ class SqlSendBudget:
         async with self.database.transaction() as session:
             granted = (
                 await session.execute(
-                    _TAKE,
+                    _TAKE[priority],
                     {
                         "account": self.account,
                         "slot": slot,
@@ -150,6 +181,13 @@ class SqlSendBudget:
                     delete(SendBudgetRow).where(SendBudgetRow.account == self.account, SendBudgetRow.slot < slot - 300)
                 )
         return n if granted is not None else 0
+
+    async def _reserve(self, slot: int, n: int) -> None:
+        try:
+            async with self.database.transaction() as session:
+                await session.execute(_RESERVE, {"account": self.account, "slot": slot, "n": n})
+        except Exception:  # only a preference: the replies ask again at the next slot either way
+            log.warning("could not reserve sending tokens for waiting replies", exc_info=True)
 
 
 class PriorityBudget:

@@ -98,3 +98,45 @@ async def test_replies_waiting_in_a_process_take_the_slots_before_its_broadcast(
         assert max(replies) - min(replies) <= 2
     finally:
         await database.dispose()
+
+
+async def test_replies_refused_a_slot_hold_the_next_against_another_processs_broadcast(database_url) -> None:
+    """Two processes at 30/s (6 tokens a slot, 5 for broadcasts), on a clock the test moves. In one slot the
+    broadcast takes its 5 and a reply the sixth; three more replies are refused and hold three tokens of the next
+    slot. There the other process's broadcast, asking first, gets only 2, and the three replies all go. Before,
+    the broadcast took 5 of the next slot too and the replies trickled one a slot behind it."""
+    url, kwargs = database_url
+    database = Database(url, **kwargs)
+    await database.migrate()
+    now = [1_000_000 * SLOT + SLOT / 4]
+    replying = SqlSendBudget(database, "telegram:4", 30, wall=lambda: now[0])
+    broadcasting = SqlSendBudget(database, "telegram:4", 30, wall=lambda: now[0])
+    slot = int(now[0] / SLOT)
+
+    async def reserved(at: int) -> int:
+        async with database.transaction() as session:
+            row = await session.get(SendBudgetRow, ("telegram:4", at))
+            return row.reserved if row else 0
+
+    try:
+        await asyncio.gather(*(broadcasting.take(BROADCAST) for _ in range(5)))
+        await replying.take(REPLY)
+        replies = [asyncio.create_task(replying.take(REPLY)) for _ in range(3)]
+        for _ in range(50):  # until the refused replies have held their tokens (at most half a second)
+            if await reserved(slot + 1):
+                break
+            await asyncio.sleep(0.01)
+        assert not any(reply.done() for reply in replies)
+
+        now[0] += SLOT
+        broadcasts = [asyncio.create_task(broadcasting.take(BROADCAST)) for _ in range(5)]
+        await asyncio.sleep(SLOT / 2)
+        assert sum(b.done() for b in broadcasts) == 2, "the broadcast took the tokens the refused replies held"
+        await asyncio.wait_for(asyncio.gather(*replies), SLOT * 3)
+        async with database.transaction() as session:
+            row = await session.get(SendBudgetRow, ("telegram:4", slot + 1))
+        assert row is not None and (row.used, row.reserved) == (5, 0)
+        for b in broadcasts:
+            b.cancel()
+    finally:
+        await database.dispose()
