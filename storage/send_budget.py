@@ -20,16 +20,15 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
 
-from sqlalchemy import delete, text
+from sqlalchemy import TextClause, delete, text
 
 from storage.database import Database
 from storage.models import SendBudgetRow
 
-SLOT = 0.2  # seconds
 log = logging.getLogger(__name__)
 
+SLOT = 0.2  # seconds
 REPLY = "reply"
 BROADCAST = "broadcast"
 
@@ -44,7 +43,7 @@ _BEFORE = (
 )
 
 
-def _take(*, reply: bool) -> Any:
+def _take(*, reply: bool) -> TextClause:
     """Tokens of a slot, all or none. A reply may fill the slot and uses up what replies reserved in it; a
     broadcast leaves the reserved tokens alone, in the slot and in its six-slot window."""
     held = "" if reply else " + send_budget.reserved"
