@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import sys
 import warnings
 from collections import deque
@@ -136,8 +137,15 @@ class ChatPacer:
     Per chat, ``burst`` messages may go at once, then one every ``1 / per_second`` s (a token bucket, kept as
     the time its debt is paid off).
 
+    Telegram counts a message when it arrives, somewhere between the start and the end of its send. So, besides
+    the bucket, a message waits until the send ``burst`` messages before it ended ``interval`` s ago (one still
+    on its way holds the next back): when the first of a burst is slow to arrive and the fourth quick, as on a
+    loaded network, the fourth still cannot land within the same second as the first.
+
     In this process only: a chat's answers are sent by the one process handling that chat, so only a notice
     sent from another process at the same moment can add to them."""
+
+    IN_FLIGHT_POLL = 0.02  # seconds between looks while the send that holds the next one back is on its way
 
     def __init__(
         self, per_second: float = 1.0, burst: int = 3, clock: Callable[[], float] | None = None, margin: float = 0.05
@@ -147,20 +155,34 @@ class ChatPacer:
         self.burst = burst
         self._clock = clock
         self._paid_at: dict[str, float] = {}
+        # Per chat, when each of its last ``burst`` sends ended (infinity while on its way).
+        self._ended: dict[str, deque[list[float]]] = {}
 
     def _now(self) -> float:
         return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
 
     def wait_for(self, chat: str) -> float:
         """Seconds until a message may go to ``chat``; 0 when it may go now."""
+        now = self._now()
         ready = self._paid_at.get(chat, 0.0) - (self.burst - 1) * self.interval
-        return max(0.0, ready - self._now())
+        ended = self._ended.get(chat)
+        if ended is not None and len(ended) == self.burst:
+            oldest = ended[0][0]
+            if oldest == math.inf:
+                return max(ready - now, self.IN_FLIGHT_POLL)
+            ready = max(ready, oldest + self.interval)
+        return max(0.0, ready - now)
 
-    def spend(self, chat: str) -> None:
+    def spend(self, chat: str) -> list[float]:
+        """Count a send to ``chat`` starting now; set the returned cell to the time it ended."""
         now = self._now()
         self._paid_at[chat] = max(self._paid_at.get(chat, 0.0), now) + self.interval
+        cell = [math.inf]
+        self._ended.setdefault(chat, deque(maxlen=self.burst)).append(cell)
         if len(self._paid_at) > 4096:  # forget chats whose bucket is full again
             self._paid_at = {c: t for c, t in self._paid_at.items() if t > now}
+            self._ended = {c: e for c, e in self._ended.items() if c in self._paid_at}
+        return cell
 
     async def ready(self, chat: str) -> None:
         while (wait := self.wait_for(chat)) > 0:
@@ -176,8 +198,11 @@ class ChatPacer:
             if take is not None:
                 await take()
                 await self.ready(user_id)  # another send to this chat may have gone meanwhile
-            self.spend(user_id)
-            await send(user_id, reply)
+            cell = self.spend(user_id)
+            try:
+                await send(user_id, reply)
+            finally:
+                cell[0] = self._now()
 
         return wrapped
 
