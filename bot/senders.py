@@ -255,8 +255,8 @@ def telegram_send(send: SendFn) -> SendFn:
             raise RetryLater(30, str(error)) from error
         except InvalidToken as error:
             raise RetryLater(600, "Telegram refused the bot token") from error
-        except TelegramError as error:
-            raise RetryLater(60, str(error)) from error
+        except TelegramError as error:  # NetworkError: the call did not get through
+            raise RetryLater(60, str(error), backoff=True) from error
         except ValueError as error:  # a user id that is not a number
             raise Rejected(str(error)) from error
 
@@ -285,8 +285,8 @@ def zalo_send(send: SendFn) -> SendFn:
             raise Rejected(str(error)) from error
         except ZaloUnauthorized as error:
             raise RetryLater(600, "Zalo refused the bot token") from error
-        except ZaloError as error:
-            raise RetryLater(60, str(error)) from error
+        except ZaloError as error:  # ZaloNetworkError, a server error
+            raise RetryLater(60, str(error), backoff=True) from error
 
     return wrapped
 

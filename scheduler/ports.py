@@ -21,11 +21,18 @@ class Unreachable(SendError):
 
 
 class RetryLater(SendError):
-    """The platform asks to slow down or is unavailable; try again after ``after_seconds``."""
+    """The platform asks to slow down or is unavailable; try again after ``after_seconds``. With ``backoff`` (the
+    call failed on the way, and the network may be back any moment), an answer someone is waiting for is tried
+    again sooner: after 2, 4, 8, … s by attempt, up to ``after_seconds``."""
 
-    def __init__(self, after_seconds: float, message: str = "") -> None:
+    def __init__(self, after_seconds: float, message: str = "", *, backoff: bool = False) -> None:
         super().__init__(message or f"retry after {after_seconds:g} s")
         self.after_seconds = after_seconds
+        self.backoff = backoff
+
+    def wait(self, attempt: int) -> float:
+        """Seconds before trying an answer again after its ``attempt``-th try (1 for the first)."""
+        return min(self.after_seconds, 2.0 ** max(attempt, 1)) if self.backoff else self.after_seconds
 
 
 class Rejected(SendError):

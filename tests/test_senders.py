@@ -165,6 +165,7 @@ async def test_one_chat_gets_short_bursts_then_about_a_message_a_second() -> Non
     assert [r.chat_id for r in fake.rejected] == [3001]
     assert len(fake.sent_to(3002)) == 5
     times = [e.at for e in fake.log if e.chat_id == 3002]
-    # Three at once, then the long reply's two parts a second apart.
-    assert times[3] - times[0] >= 0.95 and times[4] - times[0] >= 1.95
+    # Three at once, then the long reply's two parts each in its turn: never four within one second (a first
+    # arrival the loaded machine delays must not count as the burst's start: the pacing follows the arrivals).
+    assert all(times[i] - times[i - 3] >= 0.95 for i in range(3, len(times)))
     assert next(e.at for e in fake.log if e.chat_id == 3003) < times[3]

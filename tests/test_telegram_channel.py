@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 from telegram.error import Forbidden
 
 from bot.intake.dispatcher import APOLOGY, Decoder, IncomingEvent
@@ -165,6 +165,72 @@ async def test_text_round_trip(polling: TelegramChannel, fake: FakeTelegram, ech
     )
     [reply] = await fake.wait_for_messages(USER, 1)
     assert (reply.text, reply.parse_mode, reply.reply_markup) == ("Bạn nói: xin chào", None, None)
+
+
+async def test_an_answer_lost_on_the_way_is_sent_again_within_seconds_not_a_minute(
+    fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot
+) -> None:
+    """The network drops the bot's first sendMessage (the connection closes before any answer): the reply stays
+    stored and goes again after 2 s (then 4, 8, … up to a minute), not a whole minute later while the person waits
+    for the next question."""
+    dropped: list[str] = []
+
+    async def flaky(request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        if request.path.endswith("/sendMessage") and not dropped:
+            dropped.append(request.path)
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()
+        async with (
+            ClientSession() as client,
+            client.post(
+                f"{fake.base_url.rsplit('/bot', 1)[0]}{request.path}",
+                data=body,
+                headers={"Content-Type": request.headers.get("Content-Type", "")},
+            ) as answer,
+        ):
+            return web.Response(body=await answer.read(), status=answer.status, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", flaky)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    channel = TelegramChannel(
+        fake.token,
+        pipeline.dispatcher.receive,
+        base_url=f"http://127.0.0.1:{runner.addresses[0][1]}/bot",
+        base_file_url=fake.base_file_url,
+        poll_timeout=1,
+    )
+    pipeline.senders.telegram(channel)
+    pipeline.add("telegram", channel.decode)
+    await pipeline.start()
+    await channel.start_polling()
+    try:
+        await fake.user_sends_text(USER, "mạng chập chờn")
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
+        [reply] = await fake.wait_for_messages(USER, 1, timeout=15)
+        waited = loop.time() - asked
+
+        async def settled() -> bool:
+            return [row.status for row in await outbox_rows(pipeline)] == ["sent"]
+
+        for _ in range(100):  # the bot has the answer to its call only a moment after the fake recorded it
+            if await settled():
+                break
+            await asyncio.sleep(0.05)
+        [row] = await outbox_rows(pipeline)
+    finally:
+        await channel.stop()
+        await runner.cleanup()
+    assert dropped, "the first sendMessage was not dropped"
+    assert reply.text == "Bạn nói: mạng chập chờn"
+    assert 1.5 < waited < 10, f"the answer came after {waited:.1f} s"
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert [m.text for m in fake.sent_to(USER)] == ["Bạn nói: mạng chập chờn"]
 
 
 async def test_polled_update_is_stored_and_confirmed_only_then(

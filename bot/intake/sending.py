@@ -138,7 +138,7 @@ class ReplySender:
             await self.intake.settle_reply(item.id, FAILED, self.clock(), str(error))
         except RetryLater as error:
             self.stats["retried"] += 1
-            return await self._postpone(item, error.after_seconds, str(error), counts=False)
+            return await self._postpone(item, error.wait(item.attempts), str(error), counts=False)
         except Exception as error:
             self.stats["retried"] += 1
             log.exception("sending a %s reply failed unexpectedly; it will be retried", item.channel)
