@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import web
 from telegram.error import Forbidden
 
 from bot.intake.dispatcher import APOLOGY, Decoder, IncomingEvent
 from bot.telegram_channel import TelegramChannel
 from handlers.types import AttachmentKind, Document, Inbound, Option, Outgoing, Reply, Result
 from storage.database import Database
+from tests.fakes.loopback import LoopbackServers
 from tests.fakes.telegram_api import WEBHOOK_SECRET_HEADER, FakeTelegram
 from tests.intake_support import Pipeline, eventually, inbox_rows, outbox_rows
 
@@ -112,12 +113,15 @@ async def pipeline(tmp_path: Path, echo: EchoBot) -> AsyncIterator[Pipeline]:
         await pipe.close()
 
 
-async def make_channel(fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot, receive: Any = None) -> TelegramChannel:
-    """A channel wired into the intake (receive, decode, send), the intake started."""
+async def make_channel(
+    fake: FakeTelegram, pipeline: Pipeline, echo: EchoBot, receive: Any = None, base_url: str | None = None
+) -> TelegramChannel:
+    """A channel wired into the intake (receive, decode, send), the intake started; ``base_url`` for a server in
+    front of the fake."""
     channel = TelegramChannel(
         fake.token,
         receive or pipeline.dispatcher.receive,
-        base_url=fake.base_url,
+        base_url=base_url or fake.base_url,
         base_file_url=fake.base_file_url,
         max_attachment_bytes=LIMIT,
         poll_timeout=1,
@@ -173,60 +177,29 @@ async def test_an_answer_lost_on_the_way_is_sent_again_within_seconds_not_a_minu
     """The network drops the bot's first sendMessage (the connection closes before any answer): the reply stays
     stored and goes again after 2 s (then 4, 8, … up to a minute), not a whole minute later while the person waits
     for the next question."""
-    dropped: list[str] = []
+    asked: list[str] = []
 
-    async def flaky(request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        if request.path.endswith("/sendMessage") and not dropped:
-            dropped.append(request.path)
-            assert request.transport is not None
-            request.transport.close()
-            return web.Response()
-        async with (
-            ClientSession() as client,
-            client.post(
-                f"{fake.base_url.rsplit('/bot', 1)[0]}{request.path}",
-                data=body,
-                headers={"Content-Type": request.headers.get("Content-Type", "")},
-            ) as answer,
-        ):
-            return web.Response(body=await answer.read(), status=answer.status, content_type="application/json")
+    def first_send(request: web.Request) -> bool:
+        return request.path.endswith("/sendMessage") and sum(url.endswith("/sendMessage") for url in asked) == 1
 
-    app = web.Application()
-    app.router.add_post("/{tail:.*}", flaky)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    channel = TelegramChannel(
-        fake.token,
-        pipeline.dispatcher.receive,
-        base_url=f"http://127.0.0.1:{runner.addresses[0][1]}/bot",
-        base_file_url=fake.base_file_url,
-        poll_timeout=1,
-    )
-    pipeline.senders.telegram(channel)
-    pipeline.add("telegram", channel.decode)
-    await pipeline.start()
-    await channel.start_polling()
-    try:
-        await fake.user_sends_text(USER, "mạng chập chờn")
-        loop = asyncio.get_running_loop()
-        asked = loop.time()
-        [reply] = await fake.wait_for_messages(USER, 1, timeout=15)
-        waited = loop.time() - asked
-
-        async def settled() -> bool:
-            return [row.status for row in await outbox_rows(pipeline)] == ["sent"]
-
-        for _ in range(100):  # the bot has the answer to its call only a moment after the fake recorded it
-            if await settled():
-                break
-            await asyncio.sleep(0.05)
-        [row] = await outbox_rows(pipeline)
-    finally:
-        await channel.stop()
-        await runner.cleanup()
-    assert dropped, "the first sendMessage was not dropped"
+    async with LoopbackServers() as servers:
+        front = await servers.forwarding(asked, to=fake.base_url.rsplit("/bot", 1)[0], drop=first_send)
+        channel = await make_channel(fake, pipeline, echo, base_url=f"{front}/bot")
+        await channel.start_polling()
+        try:
+            await fake.user_sends_text(USER, "mạng chập chờn")
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            [reply] = await fake.wait_for_messages(USER, 1, timeout=15)
+            waited = loop.time() - started
+            for _ in range(100):  # the bot has the answer to its call a moment after the fake recorded it
+                if [row.status for row in await outbox_rows(pipeline)] == ["sent"]:
+                    break
+                await asyncio.sleep(0.05)
+            [row] = await outbox_rows(pipeline)
+        finally:
+            await channel.stop()
+    assert sum(url.endswith("/sendMessage") for url in asked) == 2  # the dropped one, then the one that went
     assert reply.text == "Bạn nói: mạng chập chờn"
     assert 1.5 < waited < 10, f"the answer came after {waited:.1f} s"
     assert (row.status, row.attempts) == ("sent", 2)

@@ -5,16 +5,15 @@ raises carries the token into a log."""
 from __future__ import annotations
 
 import logging
-import socket
 import traceback
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import ClientSession, web
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.telegram_request import AiohttpRequest
+from tests.fakes.loopback import LoopbackServers, free_port
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram
 
 CHAT = 4242
@@ -87,10 +86,7 @@ async def test_an_answer_slower_than_the_read_timeout_is_timed_out_and_the_next_
 async def test_a_server_that_is_not_there_is_a_network_error_without_the_token(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    bot = _bot(f"http://127.0.0.1:{port}/bot")
+    bot = _bot(f"http://127.0.0.1:{free_port()}/bot")
     await bot.request.initialize()  # not bot.initialize(): that would call getMe first
     try:
         with pytest.raises(NetworkError) as failed, caplog.at_level(logging.DEBUG):
@@ -124,27 +120,8 @@ async def test_a_proxy_from_the_environment_carries_the_calls_unless_no_proxy_na
     fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
-
-    async def forward(request: web.Request) -> web.StreamResponse:  # an HTTP proxy gets the absolute address
-        asked.append(str(request.url))
-        async with (
-            ClientSession() as client,
-            client.post(
-                str(request.url),
-                data=await request.read(),
-                headers={"Content-Type": request.headers.get("Content-Type", "")},
-            ) as answer,
-        ):
-            return web.Response(body=await answer.read(), status=answer.status, content_type="application/json")
-
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", forward)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    proxy = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    try:
+    async with LoopbackServers() as servers:
+        proxy = await servers.forwarding(asked)
         monkeypatch.setenv("HTTP_PROXY", proxy)
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.delenv("no_proxy", raising=False)
@@ -159,5 +136,3 @@ async def test_a_proxy_from_the_environment_carries_the_calls_unless_no_proxy_na
             await bot.send_message(CHAT, "thẳng")
         assert asked == []
         assert fake.sent_to(CHAT)[-1].text == "thẳng"
-    finally:
-        await runner.cleanup()

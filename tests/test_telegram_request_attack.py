@@ -7,24 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import web
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
 
 from bot.telegram_request import AiohttpRequest
+from tests.fakes.loopback import LoopbackServers, free_port
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram
 
 CHAT = 4242
 SECRET = DEFAULT_TOKEN.split(":", 1)[1]  # the part of the token that must never be shown
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
 @pytest.fixture(autouse=True)
@@ -41,66 +38,10 @@ async def fake() -> AsyncIterator[FakeTelegram]:
         yield server
 
 
-class _Servers:
-    """Loopback servers started by one test, all stopped at its end."""
-
-    def __init__(self) -> None:
-        self._runners: list[web.AppRunner] = []
-        self._raw: list[asyncio.Server] = []
-
-    async def web(self, handler: Handler) -> str:
-        """An aiohttp app answering every path with ``handler``; returns ``http://127.0.0.1:port``."""
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", handler)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        self._runners.append(runner)
-        return f"http://127.0.0.1:{runner.addresses[0][1]}"
-
-    async def raw(self, handler: RawHandler) -> str:
-        """A plain TCP server speaking whatever ``handler`` writes; returns ``http://127.0.0.1:port``."""
-        server = await asyncio.start_server(handler, "127.0.0.1", 0)
-        self._raw.append(server)
-        return f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-
-    async def forwarding_proxy(self, asked: list[str]) -> str:
-        """An HTTP proxy for http:// targets: records the absolute address it is asked for and forwards."""
-
-        async def forward(request: web.Request) -> web.StreamResponse:
-            asked.append(str(request.url))
-            async with (
-                ClientSession() as client,
-                client.request(
-                    request.method,
-                    str(request.url),
-                    data=await request.read(),
-                    headers={"Content-Type": request.headers.get("Content-Type", "")},
-                ) as answer,
-            ):
-                return web.Response(body=await answer.read(), status=answer.status, content_type="application/json")
-
-        return await self.web(forward)
-
-    async def close(self) -> None:
-        for runner in self._runners:
-            await runner.cleanup()
-        for server in self._raw:
-            server.close()
-            await server.wait_closed()
-
-
 @pytest.fixture
-async def servers() -> AsyncIterator[_Servers]:
-    started = _Servers()
-    yield started
-    await started.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+async def servers() -> AsyncIterator[LoopbackServers]:
+    async with LoopbackServers() as started:
+        yield started
 
 
 def _shown(error: BaseException) -> str:
@@ -119,7 +60,7 @@ async def _a_users_file_id(fake: FakeTelegram, bot: Bot) -> str:
 # --------------------------------------------------------------------------------------------- the token
 
 
-async def test_a_pool_timeout_does_not_carry_the_token_into_the_traceback(servers: _Servers) -> None:
+async def test_a_pool_timeout_does_not_carry_the_token_into_the_traceback(servers: LoopbackServers) -> None:
     async def slow(request: web.Request) -> web.StreamResponse:
         await asyncio.sleep(0.6)
         return web.json_response({"ok": True, "result": True})
@@ -136,7 +77,7 @@ async def test_a_pool_timeout_does_not_carry_the_token_into_the_traceback(server
     assert SECRET not in _shown(timed_out)
 
 
-async def test_a_failed_download_does_not_carry_the_token(fake: FakeTelegram, servers: _Servers) -> None:
+async def test_a_failed_download_does_not_carry_the_token(fake: FakeTelegram, servers: LoopbackServers) -> None:
     async def not_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.read(1000)  # a middlebox answering something that is not HTTP
         writer.write(b"HELLO WORLD\r\n\r\n")
@@ -161,7 +102,7 @@ async def test_a_failed_download_does_not_carry_the_token(fake: FakeTelegram, se
 # --------------------------------------------------------------------------------------------- timeouts
 
 
-async def test_a_download_that_keeps_arriving_is_not_cut_off(fake: FakeTelegram, servers: _Servers) -> None:
+async def test_a_download_that_keeps_arriving_is_not_cut_off(fake: FakeTelegram, servers: LoopbackServers) -> None:
     async def steady(request: web.Request) -> web.StreamResponse:  # 16 pieces, one every 0.1 s: 1.6 s in all
         response = web.StreamResponse(headers={"Content-Type": "application/pdf"})
         await response.prepare(request)
@@ -203,7 +144,7 @@ async def test_a_file_whose_name_has_a_line_break_is_still_sent(fake: FakeTelegr
 # --------------------------------------------------------------------------------------------- redirects
 
 
-async def test_a_redirect_does_not_send_the_message_to_another_host(servers: _Servers) -> None:
+async def test_a_redirect_does_not_send_the_message_to_another_host(servers: LoopbackServers) -> None:
     elsewhere: list[bytes] = []
 
     async def collect(request: web.Request) -> web.StreamResponse:
@@ -234,7 +175,7 @@ async def test_no_proxy_with_a_port_keeps_a_local_bot_api_server_direct(
     fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     port = fake.base_url.split(":")[2].split("/")[0]
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{_free_port()}")  # a proxy that is not there
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # a proxy that is not there
     monkeypatch.setenv("NO_PROXY", f"127.0.0.1:{port}")  # e.g. a local telegram-bot-api on :8081
     request = AiohttpRequest(4)
     await request.initialize()
@@ -245,20 +186,20 @@ async def test_no_proxy_with_a_port_keeps_a_local_bot_api_server_direct(
 
 
 async def test_all_proxy_carries_the_calls(
-    fake: FakeTelegram, servers: _Servers, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
-    monkeypatch.setenv("ALL_PROXY", await servers.forwarding_proxy(asked))
+    monkeypatch.setenv("ALL_PROXY", await servers.forwarding(asked))
     async with Bot(DEFAULT_TOKEN, base_url=fake.base_url, request=AiohttpRequest(4)) as bot:
         await bot.send_message(CHAT, "qua proxy")
     assert any(url.endswith("/sendMessage") for url in asked)
 
 
 async def test_a_proxy_without_a_scheme_is_taken_as_http(
-    fake: FakeTelegram, servers: _Servers, monkeypatch: pytest.MonkeyPatch
+    fake: FakeTelegram, servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[str] = []
-    proxy = await servers.forwarding_proxy(asked)
+    proxy = await servers.forwarding(asked)
     monkeypatch.setenv("HTTP_PROXY", proxy.removeprefix("http://"))
     request = AiohttpRequest(4)
     await request.initialize()
@@ -270,7 +211,7 @@ async def test_a_proxy_without_a_scheme_is_taken_as_http(
 
 
 async def test_a_proxy_refusal_does_not_show_the_proxy_password(
-    servers: _Servers, monkeypatch: pytest.MonkeyPatch
+    servers: LoopbackServers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.read(1000)  # the CONNECT for the https target
@@ -284,7 +225,7 @@ async def test_a_proxy_refusal_does_not_show_the_proxy_password(
     await request.initialize()
     try:
         with pytest.raises(NetworkError) as failed:
-            await request.post(f"https://127.0.0.1:{_free_port()}/bot{DEFAULT_TOKEN}/getMe")
+            await request.post(f"https://127.0.0.1:{free_port()}/bot{DEFAULT_TOKEN}/getMe")
     finally:
         await request.shutdown()
     assert "Mat-khau-proxy-2026" not in _shown(failed.value)
