@@ -18,7 +18,7 @@ from handlers.types import Inbound, SharedContact
 from storage.models import NoticeRow, PersonRow
 from tests.review_support import person
 from tests.support import Chat, Clock
-from tests.test_bodies import ROUNDS_2026
+from tests.test_bodies import PROVINCE_SEED
 from tests.test_coauthor_impostor import file_with_coauthor, register, told
 
 BINH_PHONE = "0912345678"  # the real co-author's number, as the author typed it in the application
@@ -208,23 +208,14 @@ async def test_a_head_who_moves_away_and_back_is_head_of_neither(app: App, tmp_p
         assert list(rows.scalars()) == ["unit_head_left"]  # told once, for the first move
 
 
-# A head role held in a body other than the person's own: Minh works in the Department of Education and was made
-# unit head in the Department of Health (the seed's roles_in, or an admin's /capquyen while acting there).
+# test_bodies' province with other people. A head role held in a body other than the person's own: Minh works in the
+# Department of Education and was made unit head in the Department of Health (the seed's roles_in, or an admin's
+# /capquyen while acting there).
 TWO_BODIES: dict[str, Any] = {
-    "province": {
-        "code": "TINH",
-        "name": "UBND tỉnh Cao Bằng",
-        "units": [{"code": "SKHCN", "name": "Sở Khoa học và Công nghệ", "sector": "other"}],
-        "people": [{"name": "Bùi Quang Giang", "unit": "SKHCN", "roles": ["secretariat"], "console_id": "p-sec"}],
-    },
+    **PROVINCE_SEED,
     "bodies": [
         {
-            "code": "SGD",
-            "name": "Sở Giáo dục và Đào tạo",
-            "units": [
-                {"code": "THCS-QT", "name": "Trường THCS Quang Trung", "sector": "education"},
-                {"code": "VP-SGD", "name": "Văn phòng Sở Giáo dục và Đào tạo", "sector": "other"},
-            ],
+            **PROVINCE_SEED["bodies"][0],  # SGD
             "people": [
                 {"name": "Lê Thị Hồng", "unit": "VP-SGD", "roles": ["secretariat"], "console_id": "a-sec"},
                 {
@@ -237,19 +228,13 @@ TWO_BODIES: dict[str, Any] = {
             ],
         },
         {
-            "code": "SYT",
-            "name": "Sở Y tế",
-            "units": [
-                {"code": "BV-DK", "name": "Bệnh viện Đa khoa tỉnh", "sector": "other"},
-                {"code": "VP-SYT", "name": "Văn phòng Sở Y tế", "sector": "other"},
-            ],
+            **PROVINCE_SEED["bodies"][1],  # SYT
             "people": [
                 {"name": "Trần Thị Bích", "unit": "VP-SYT", "roles": ["secretariat"], "console_id": "b-sec"},
                 {"name": "Lý Thị Xuân", "unit": "BV-DK", "position": "Điều dưỡng", "phone": "0912000088"},
             ],
         },
     ],
-    "campaigns": [{"year": 2026, "rounds": ROUNDS_2026}],
 }
 
 
