@@ -52,6 +52,7 @@ from pathlib import Path
 
 import yaml
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -172,7 +173,7 @@ class Result:
             commits = self.statements["<COMMIT>"]
             out += f"\n{'':<14} SQL per message: {(self.statements.total() - commits) / per:4.1f} statements, "
             out += f"{commits / per:3.1f} commits; the most run:"
-            for statement, n in self.statements.most_common(8):
+            for statement, n in self.statements.most_common(20):
                 if statement != "<COMMIT>":
                     out += f"\n{'':<16} {n / per:4.2f}  {statement[:100]}"
         return out
@@ -190,7 +191,7 @@ async def fresh_database(pg_url: str | None, folder: Path) -> str:
     async with admin.connect() as conn:
         await conn.execute(text(f'CREATE DATABASE "{name}"'))
     await admin.dispose()
-    return pg_url.rsplit("/", 1)[0] + f"/{name}"
+    return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
 
 
 async def drop_database(pg_url: str | None, url: str) -> None:
@@ -198,7 +199,7 @@ async def drop_database(pg_url: str | None, url: str) -> None:
         return
     admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
     async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
     await admin.dispose()
 
 

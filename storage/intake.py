@@ -18,13 +18,29 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import DateTime, String, and_, bindparam, case, delete, func, insert, null, or_, select, text, update
+from sqlalchemy import (
+    DateTime,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
+from storage.driver import lock_key
 from storage.group_commit import GroupCommit
 from storage.models import InboxEventRow, NoticeRow, ReplyOutboxRow, WorkerHeartbeatRow
 
@@ -50,11 +66,12 @@ _outbox = ReplyOutboxRow.__table__
 
 
 def _open_row(table: Any, owner: Any, claimed_status: str) -> Any:
-    """Whether a sender (a chat) has anything open: built once, on the path of every message."""
+    """Whether a sender (a chat) has anything open: built once, on the path of every message. The statuses are
+    written into the SQL (our own constants), as the driver path (``storage.driver``) takes no list parameter."""
     return (
         select(table.c.id)
         .where(table.c.channel == bindparam("channel"), owner == bindparam("owner"))
-        .where(table.c.status.in_((PENDING, claimed_status)))
+        .where(table.c.status.in_([literal_column(f"'{status}'") for status in (PENDING, claimed_status)]))
         .limit(1)
     )
 
@@ -71,6 +88,7 @@ _SETTLE_REPLY = (
     .values(status=bindparam("status"), sent_at=bindparam("at"), error=bindparam("error"))
 )
 _INSERT_REPLY = insert(_outbox).returning(_outbox.c.id)
+_LOCK = text("SELECT pg_advisory_xact_lock(CAST(:key AS BIGINT))")
 
 
 def _claim_cases(busy: Any, claimed_status: str, worker: Any, at: Any) -> tuple[Any, Any, Any, Any]:
@@ -278,7 +296,7 @@ class SqlIntake:
     async def _serialise(self, session: AsyncSession, key: str) -> None:
         # Two replicas claiming for the same sender at once would each see the other's row as free.
         if session.bind.dialect.name == "postgresql":
-            await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+            await session.execute(_LOCK, {"key": lock_key(key)})
 
     # --- inbox -----------------------------------------------------------------------------------------
     async def store(self, channel: str, events: list[tuple[str, str, str]], now: datetime) -> list[Stored]:
@@ -289,11 +307,10 @@ class SqlIntake:
             return []
         now = _utc(now)
         fresh: list[Stored] = []
-        async with self.database.transaction() as session:
-            # Every sender's lock first, in one order: two batches naming the same senders cannot deadlock.
-            for sender in sorted({sender for sender, _, _ in events}):
-                await self._serialise(session, f"inbox:{channel}:{sender}")
-            statement = _STORE_EVENT[session.bind.dialect.name]
+        # Every sender's lock first, in one order: two batches naming the same senders cannot deadlock.
+        locks = [f"inbox:{channel}:{sender}" for sender in sorted({sender for sender, _, _ in events})]
+        async with self.database.quick.transaction(locks) as writes:
+            statement = _STORE_EVENT[self.database.engine.dialect.name]
             for sender, key, payload in events:
                 values = {
                     "channel": channel,
@@ -303,10 +320,10 @@ class SqlIntake:
                     "worker": self.worker,
                     "at": now,
                 }
-                row = (await session.execute(statement, values)).first()
-                if row is None:  # a redelivery
+                rows = await writes.rows(statement, values)
+                if not rows:  # a redelivery
                     continue
-                row_id, status = row
+                row_id, status = rows[0]
                 item = InboxItem(row_id, channel, sender, payload, 1) if status == CLAIMED else None
                 if item is not None:
                     self._handed.add((INBOX, row_id))
@@ -470,8 +487,7 @@ class SqlIntake:
         )
 
     async def _settle_many(self, rows: list[dict[str, Any]]) -> None:
-        async with self.database.transaction() as session:
-            await session.execute(_SETTLE_REPLY, rows)
+        await self.database.quick.run_many(_SETTLE_REPLY, rows)
 
     async def postpone_reply(self, reply_id: int, until: datetime, error: str) -> None:
         async with self.database.transaction() as session:

@@ -21,7 +21,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from sqlalchemy import TextClause, delete, text
+from sqlalchemy import TextClause, bindparam, delete, text
 
 from storage.database import Database
 from storage.models import SendBudgetRow
@@ -69,6 +69,10 @@ _RESERVE = text(
     "INSERT INTO send_budget (account, slot, used, reserved) "
     "VALUES (CAST(:account AS VARCHAR(40)), CAST(:slot AS BIGINT), 0, CAST(:n AS INTEGER)) "
     "ON CONFLICT (account, slot) DO UPDATE SET reserved = send_budget.reserved + CAST(:n AS INTEGER)"
+)
+
+_FORGET = delete(SendBudgetRow).where(
+    SendBudgetRow.account == bindparam("account"), SendBudgetRow.slot < bindparam("before")
 )
 
 
@@ -161,30 +165,24 @@ class SqlSendBudget:
 
     async def _grant(self, priority: str, slot: int, n: int) -> int:
         """``n`` tokens of ``slot`` in one statement, all or none; how many were granted."""
-        async with self.database.transaction() as session:
-            granted = (
-                await session.execute(
-                    _TAKE[priority],
-                    {
-                        "account": self.account,
-                        "slot": slot,
-                        "n": n,
-                        "cap": self.cap(priority),
-                        "window_cap": self.window_cap(priority),
-                    },
-                )
-            ).first()
-            if slot - self._last_cleanup > 300:
-                self._last_cleanup = slot
-                await session.execute(
-                    delete(SendBudgetRow).where(SendBudgetRow.account == self.account, SendBudgetRow.slot < slot - 300)
-                )
-        return n if granted is not None else 0
+        granted = await self.database.quick.rows(
+            _TAKE[priority],
+            {
+                "account": self.account,
+                "slot": slot,
+                "n": n,
+                "cap": self.cap(priority),
+                "window_cap": self.window_cap(priority),
+            },
+        )
+        if slot - self._last_cleanup > 300:
+            self._last_cleanup = slot
+            await self.database.quick.run_many(_FORGET, [{"account": self.account, "before": slot - 300}])
+        return n if granted else 0
 
     async def _reserve(self, slot: int, n: int) -> None:
         try:
-            async with self.database.transaction() as session:
-                await session.execute(_RESERVE, {"account": self.account, "slot": slot, "n": n})
+            await self.database.quick.run_many(_RESERVE, [{"account": self.account, "slot": slot, "n": n}])
         except Exception:  # only a preference: the replies ask again at the next slot either way
             log.warning("could not reserve sending tokens for waiting replies", exc_info=True)
 

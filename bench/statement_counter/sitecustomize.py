@@ -1,6 +1,7 @@
 """Loaded by a bot process the benchmark starts with ``--count-statements`` (this folder first on PYTHONPATH):
-counts the SQL statements and commits the process runs, and writes the counts to ``$COUNT_STATEMENTS.<pid>``
-on SIGUSR1 (the benchmark's mark before the users start) and at exit."""
+counts the SQL statements and commits the process runs, through SQLAlchemy and on the driver path
+(``storage.driver``, marked ``[driver]``; a statement committed by itself counts as a commit), and writes the
+counts to ``$COUNT_STATEMENTS.<pid>`` on SIGUSR1 (the benchmark's mark before the users start) and at exit."""
 
 from __future__ import annotations
 
@@ -24,6 +25,56 @@ def _statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
 @event.listens_for(Engine, "commit")
 def _commit(_conn: Any) -> None:
     _counts["<COMMIT>"] += 1
+
+
+def _count_driver() -> None:
+    from contextlib import asynccontextmanager
+
+    from storage import driver
+
+    def _key(sql: str) -> str:
+        return "[driver] " + " ".join(sql.split())[:150]
+
+    rows, run_many, transaction = (
+        driver._AsyncpgWrites.rows,
+        driver._AsyncpgWrites.run_many,
+        driver.AsyncpgQuickWrites.transaction,
+    )
+
+    async def counted_rows(self: Any, statement: Any, params: Any) -> Any:
+        _counts[_key(self.compile(statement).sql)] += 1
+        return await rows(self, statement, params)
+
+    async def counted_run_many(self: Any, statement: Any, params: Any) -> None:
+        _counts[_key(self.compile(statement).sql)] += len(params)
+        await run_many(self, statement, params)
+
+    @asynccontextmanager
+    async def counted_transaction(self: Any, locks: Any = ()) -> Any:
+        locks = list(locks)
+        _counts[_key("BEGIN" + "; SELECT pg_advisory_xact_lock(…)" * len(locks))] += 1
+        _counts["<COMMIT>"] += 1
+        async with transaction(self, locks) as writes:
+            yield writes
+
+    async def alone_rows(self: Any, statement: Any, params: Any) -> Any:
+        _counts["<COMMIT>"] += 1
+        async with self._connection() as connection:
+            return await driver._AsyncpgWrites(connection, self.compile).rows(statement, params)
+
+    async def alone_run_many(self: Any, statement: Any, params: Any) -> None:
+        _counts["<COMMIT>"] += 1
+        async with self._connection() as connection:
+            await driver._AsyncpgWrites(connection, self.compile).run_many(statement, params)
+
+    driver._AsyncpgWrites.rows = counted_rows  # type: ignore[method-assign]
+    driver._AsyncpgWrites.run_many = counted_run_many  # type: ignore[method-assign]
+    driver.AsyncpgQuickWrites.transaction = counted_transaction  # type: ignore[method-assign]
+    driver.AsyncpgQuickWrites.rows = alone_rows  # type: ignore[method-assign]
+    driver.AsyncpgQuickWrites.run_many = alone_run_many  # type: ignore[method-assign]
+
+
+_count_driver()
 
 
 def _write(suffix: str) -> None:
