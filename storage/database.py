@@ -96,7 +96,7 @@ class Database:
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[SqlStore]:
         async with self.transaction() as session:
-            yield SqlStore(session)
+            yield SqlStore(session, quick=self.quick)
 
     def _gated(self) -> AbstractAsyncContextManager[Any]:
         return self._gate if self._gate is not None else nullcontext()

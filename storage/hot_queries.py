@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, literal_column, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -21,7 +21,9 @@ from storage.models import (
 
 # The person's roles in the body they act in (admin holds in every body), comma-separated: read with the actor.
 _ACTOR_ROLES = (
-    select(func.aggregate_strings(RoleGrantRow.role, ","))
+    # The separator written into the SQL: a parameter would be rendered at execution, which the driver path
+    # (storage.driver) does not do.
+    select(func.aggregate_strings(RoleGrantRow.role, literal_column("','")))
     .where(
         RoleGrantRow.person_id == PersonRow.id,
         or_(

@@ -40,7 +40,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import Database
-from storage.driver import lock_key
+from storage.driver import SessionWrites, Writes, lock_key
 from storage.group_commit import GroupCommit
 from storage.models import InboxEventRow, NoticeRow, ReplyOutboxRow, WorkerHeartbeatRow
 
@@ -87,7 +87,27 @@ _SETTLE_REPLY = (
     .where(_outbox.c.id == bindparam("b_id"), _outbox.c.claimed_by == bindparam("b_worker"))
     .values(status=bindparam("status"), sent_at=bindparam("at"), error=bindparam("error"))
 )
-_INSERT_REPLY = insert(_outbox).returning(_outbox.c.id)
+_INSERT_REPLY = (
+    insert(_outbox)
+    .values(
+        {
+            column: bindparam(column)
+            for column in (
+                "channel",
+                "chat",
+                "payload",
+                "status",
+                "claimed_by",
+                "claimed_at",
+                "attempts",
+                "due_at",
+                "created_at",
+                "error",
+            )
+        }
+    )
+    .returning(_outbox.c.id)
+)
 _LOCK = text("SELECT pg_advisory_xact_lock(CAST(:key AS BIGINT))")
 
 
@@ -293,10 +313,10 @@ class SqlIntake:
             )
             await session.execute(delete(WorkerHeartbeatRow).where(WorkerHeartbeatRow.worker == self.worker))
 
-    async def _serialise(self, session: AsyncSession, key: str) -> None:
+    async def _serialise(self, session: AsyncSession, key: str, writes: Writes | None = None) -> None:
         # Two replicas claiming for the same sender at once would each see the other's row as free.
         if session.bind.dialect.name == "postgresql":
-            await session.execute(_LOCK, {"key": lock_key(key)})
+            await (writes or SessionWrites(session)).rows(_LOCK, {"key": lock_key(key)})
 
     # --- inbox -----------------------------------------------------------------------------------------
     async def store(self, channel: str, events: list[tuple[str, str, str]], now: datetime) -> list[Stored]:
@@ -397,10 +417,11 @@ class SqlIntake:
 
     async def finish_event(self, session: AsyncSession, event_id: int, now: datetime, status: str = DONE) -> None:
         """Mark a claimed event handled, inside the transaction that applied its effect."""
-        result = await session.execute(
+        writes = await self.database.quick.within(session)
+        changed = await writes.run(
             _FINISH_EVENT, {"b_id": event_id, "b_worker": self.worker, "status": status, "at": _utc(now)}
         )
-        if not result.rowcount:
+        if not changed:
             raise LeaseLost(f"inbox event {event_id}")
 
     async def pending_senders(self, now: datetime) -> list[tuple[str, str]]:
@@ -433,13 +454,14 @@ class SqlIntake:
         older unsent, and returned, handed: the caller sends them without claiming them."""
         now = _utc(now)
         mine: bool | None = None  # whether the claimed chat's rows are taken: its first row's insert decides
+        writes = await self.database.quick.within(session)
         if claim_chat is not None and any((c, chat) == claim_chat for c, chat, _ in replies):
-            await self._serialise(session, f"outbox:{claim_chat[0]}:{claim_chat[1]}")
+            await self._serialise(session, f"outbox:{claim_chat[0]}:{claim_chat[1]}", writes)
         handed: list[OutboxItem] = []
         for channel, chat, payload in replies:
             if mine is None and (channel, chat) == claim_chat:
                 first = {"channel": channel, "owner": chat, "payload": payload, "worker": self.worker, "at": now}
-                row_id, status = (await session.execute(_INSERT_FIRST_REPLY, first)).one()
+                row_id, status = (await writes.rows(_INSERT_FIRST_REPLY, first))[0]
                 mine = status == SENDING
                 if mine:
                     handed.append(OutboxItem(row_id, channel, chat, payload, 1))
@@ -458,7 +480,7 @@ class SqlIntake:
                 "created_at": now,
                 "error": "",
             }
-            row_id = (await session.execute(_INSERT_REPLY, values)).scalar_one()
+            row_id = (await writes.rows(_INSERT_REPLY, values))[0][0]
             if take:
                 handed.append(OutboxItem(row_id, channel, chat, payload, 1))
                 self._handed.add((OUTBOX, row_id))

@@ -29,6 +29,7 @@ from handlers.domain import (
 from handlers.store import StaleConversation
 from storage import hot_queries as hot
 from storage.campaigns import CampaignQueries
+from storage.driver import QuickWrites, SessionWrites, Writes
 from storage.duplicates import DuplicateQueries
 from storage.identity import IdentityQueries
 from storage.linking import LinkCodeQueries
@@ -92,13 +93,27 @@ class SqlStore(
     ProvinceQueries,
     ReportQueries,
 ):
-    def __init__(self, session: AsyncSession, body_id: int | None = None) -> None:
+    def __init__(self, session: AsyncSession, body_id: int | None = None, *, quick: QuickWrites | None = None) -> None:
         self.session = session
+        self.quick = quick
+        self._driver: Writes | None = None
         self.dialect = session.bind.dialect.name if session.bind else "sqlite"
         # The recognising body this unit of work sees: its units, campaigns, roles and initiatives.
         # None: every body (registration, the scheduler's own sweep, the province's views).
         self.body_id = body_id
         self._unit_bodies: dict[int, int | None] | None = None
+
+    async def _hot(self) -> Writes:
+        """Where the statements of every message run: on the driver once the transaction has begun (PostgreSQL,
+        ``storage.driver``), else through the session."""
+        if self._driver is not None:
+            return self._driver
+        if self.quick is None:
+            return SessionWrites(self.session)
+        writes = await self.quick.within(self.session)
+        if writes.on_driver:
+            self._driver = writes
+        return writes
 
     def scope_to(self, body_id: int | None) -> None:
         self.body_id = body_id
@@ -215,8 +230,8 @@ class SqlStore(
 
     async def load_actor(self, channel: str, external_id: str) -> tuple[Identity, Person | None, Conversation]:
         """Identity, person and conversation in one round trip (the hot path of every event)."""
-        stmt, params = hot.ACTOR, {"channel": channel, "external_id": external_id}
-        row = (await self.session.execute(stmt, params)).one_or_none()
+        rows = await (await self._hot()).rows(hot.ACTOR, {"channel": channel, "external_id": external_id})
+        row = rows[0] if rows else None
         if row is None:
             identity = await self.identity(channel, external_id)
             return identity, None, Conversation(identity_id=identity.id)
@@ -272,7 +287,7 @@ class SqlStore(
                 )
                 .on_conflict_do_nothing()
             )
-            result = await self.session.execute(stmt)
+            changed = cast(CursorResult[Any], await self.session.execute(stmt)).rowcount
         else:
             params = {
                 "b_identity_id": conversation.identity_id,
@@ -282,8 +297,8 @@ class SqlStore(
                 "new_version": conversation.version + 1,
                 "updated_at": now,
             }
-            result = await self.session.execute(hot.SAVE_CONVERSATION, params)
-        if result.rowcount != 1:
+            changed = await (await self._hot()).run(hot.SAVE_CONVERSATION, params)
+        if changed != 1:
             raise StaleConversation(conversation.identity_id)
         conversation.version += 1
 
@@ -500,11 +515,12 @@ class SqlStore(
         return _initiative(row)
 
     async def initiative(self, initiative_id: int) -> Initiative | None:
-        row = (await self.session.execute(hot.INITIATIVE, {"b_id": initiative_id})).one_or_none()
-        return _initiative(row) if row else None
+        rows = await (await self._hot()).rows(hot.INITIATIVE, {"b_id": initiative_id})
+        return _initiative(rows[0]) if rows else None
 
     async def save_initiative_data(self, initiative_id: int, data: dict[str, Any], now: datetime) -> None:
-        await self.session.execute(hot.SAVE_INITIATIVE_DATA, {"b_id": initiative_id, "data": data, "updated_at": now})
+        params = {"b_id": initiative_id, "data": data, "updated_at": now}
+        await (await self._hot()).run(hot.SAVE_INITIATIVE_DATA, params)
 
     async def initiatives_of(self, person_id: int) -> Sequence[Initiative]:
         rows = (

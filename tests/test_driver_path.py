@@ -129,3 +129,26 @@ async def _end_connections(name: str) -> int:
             return int(ended or 0)
     finally:
         await admin.dispose()
+
+
+async def test_hot_statements_inside_a_session_stand_or_fall_with_its_transaction(database: Database) -> None:
+    """Inside the transaction that handles a message, the hot statements run on the session's own connection: a
+    statement the session has not run yet (its transaction not begun), a row the session holds unwritten, and the
+    session's rollback undoing both."""
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as session:
+            writes = await database.quick.within(session)
+            await writes.run(_ADD, {"account": "first", "slot": 1, "used": 1})  # before any statement of the session
+            session.add(SendBudgetRow(account="held", slot=1, used=1, reserved=0))
+            assert (await writes.rows(_COUNT, {"account": "held"}))[0][0] == 1, "the held row was not flushed first"
+            raise RuntimeError("handling the message failed")
+    assert await _count(database, "first") == 0
+    assert await _count(database, "held") == 0
+    async with database.transaction() as session:
+        writes = await database.quick.within(session)
+        assert await writes.run(_ADD, {"account": "first", "slot": 1, "used": 1}) == 1
+        session.add(SendBudgetRow(account="held", slot=1, used=1, reserved=0))
+        rows = await writes.rows(_COUNT, {"account": "held"})
+        assert rows[0][0] == 1
+    assert await _count(database, "first") == 1
+    assert await _count(database, "held") == 1
