@@ -54,6 +54,8 @@ def _check_on_checkout(engine: AsyncEngine) -> None:
         driver = proxy.driver_connection
         if driver is None or driver.is_closed():
             raise DisconnectionError("the server closed this connection")
+        if driver.is_in_transaction():  # never handed on inside someone else's transaction
+            raise DisconnectionError("a connection came back inside a transaction")
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

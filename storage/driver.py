@@ -161,11 +161,11 @@ class AsyncpgQuickWrites:
         driver = pooled.driver_connection
         try:
             yield driver
-        except BaseException as error:
-            if driver.is_closed():
-                pooled.invalidate(error if isinstance(error, Exception) else None)
-            raise
         finally:
+            if driver.is_closed() or driver.is_in_transaction():
+                # Closed under us, or left inside a transaction its ROLLBACK could not end (cancelled meanwhile):
+                # not for the next caller.
+                pooled.invalidate()
             await greenlet_spawn(pooled.close)
 
     @asynccontextmanager

@@ -152,3 +152,33 @@ async def test_hot_statements_inside_a_session_stand_or_fall_with_its_transactio
         assert rows[0][0] == 1
     assert await _count(database, "first") == 1
     assert await _count(database, "held") == 1
+
+
+async def test_a_transaction_cancelled_mid_statement_leaves_nothing_and_no_open_transaction(
+    pg_database: Database,
+) -> None:
+    """A worker cancelled while its transaction waits (a shutdown, a timeout), and again while it rolls back: what
+    it wrote is gone, and the one connection of the pool is not handed to the next caller inside that
+    transaction."""
+    database = Database(pg_database.url, pool_size=1, max_overflow=0)
+    try:
+
+        async def slow_write() -> None:
+            async with database.quick.transaction(["a lock"]) as writes:
+                await writes.run(_ADD, {"account": "cancelled", "slot": 1, "used": 1})
+                await writes.rows(text("SELECT pg_sleep(5)"), {})
+
+        task = asyncio.create_task(slow_write())
+        await asyncio.sleep(0.5)
+        task.cancel()
+        await asyncio.sleep(0)
+        task.cancel()  # again, while it rolls back
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        async with database.transaction() as session:
+            assert await session.scalar(text("SELECT 1")) == 1
+        await database.quick.run_many(_ADD, [{"account": "next", "slot": 1, "used": 1}])
+        assert await _count(database, "cancelled") == 0
+        assert await _count(database, "next") == 1
+    finally:
+        await database.dispose()
