@@ -16,12 +16,16 @@ asyncpg. On SQLite, where a statement is a function call, the same statements ru
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import namedtuple
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
+from asyncpg.exceptions import InvalidCachedStatementError, OutdatedSchemaCacheError, PostgresError
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql import Executable
 from sqlalchemy.util import greenlet_spawn
@@ -75,13 +79,19 @@ class _Compiled:
         self.sql = compiled.string
         self.names = list(compiled.positiontup or ())
         self.defaults = compiled.construct_params(_check=False)
+        self.required = {name for name in self.names if compiled.binds[name].required}
         self.processors = dict(compiled._bind_processors)
         self.row: Any = None  # a named tuple of the statement's columns, made from its first row
 
     def args(self, params: Params) -> list[Any]:
         out = []
         for name in self.names:
-            value = params[name] if name in params else self.defaults[name]
+            if name in params:
+                value = params[name]
+            elif name in self.required:  # as SQLAlchemy would: never a silent NULL
+                raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
+            else:
+                value = self.defaults[name]
             processor = self.processors.get(name)
             out.append(processor(value) if processor is not None else value)
         return out
@@ -90,28 +100,35 @@ class _Compiled:
 class _AsyncpgWrites:
     on_driver = True
 
-    def __init__(self, connection: Any, compile: Callable[[Executable], _Compiled]) -> None:
+    def __init__(self, connection: Any, owner: AsyncpgQuickWrites) -> None:
         self.connection = connection
-        self.compile = compile
+        self.owner = owner
 
     async def rows(self, statement: Executable, params: Params) -> Sequence[Any]:
-        compiled = self.compile(statement)
-        records = await self.connection.fetch(compiled.sql, *compiled.args(params))
+        compiled = self.owner.compile(statement)
+        records = await self._call(self.connection.fetch, compiled.sql, *compiled.args(params))
         if records and compiled.row is None:
             compiled.row = namedtuple("Row", list(records[0].keys()), rename=True)  # type: ignore[misc]
         return [compiled.row._make(record.values()) for record in records]
 
     async def run(self, statement: Executable, params: Params) -> int:
-        compiled = self.compile(statement)
-        status: str = await self.connection.execute(compiled.sql, *compiled.args(params))
+        compiled = self.owner.compile(statement)
+        status: str = await self._call(self.connection.execute, compiled.sql, *compiled.args(params))
         return int(status.rsplit(" ", 1)[-1]) if status[-1:].isdigit() else 0
 
     async def run_many(self, statement: Executable, params: list[Params]) -> None:
-        compiled = self.compile(statement)
+        compiled = self.owner.compile(statement)
         if len(params) == 1:
-            await self.connection.execute(compiled.sql, *compiled.args(params[0]))
+            await self._call(self.connection.execute, compiled.sql, *compiled.args(params[0]))
         else:  # asyncpg sends them in one pipeline, atomically
-            await self.connection.executemany(compiled.sql, [compiled.args(p) for p in params])
+            await self._call(self.connection.executemany, compiled.sql, [compiled.args(p) for p in params])
+
+    async def _call(self, method: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+        try:
+            return await method(*args)
+        except (InvalidCachedStatementError, OutdatedSchemaCacheError):
+            self.owner.schema_changed()
+            raise
 
 
 class _FlushFirst:
@@ -147,6 +164,8 @@ class AsyncpgQuickWrites:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._compiled: dict[int, tuple[Executable, _Compiled]] = {}
+        self._schema_generation = 0
+        self._schema_seen: WeakKeyDictionary[Any, int] = WeakKeyDictionary()
 
     def compile(self, statement: Executable) -> _Compiled:
         held = self._compiled.get(id(statement))
@@ -155,16 +174,36 @@ class AsyncpgQuickWrites:
             self._compiled[id(statement)] = held
         return held[1]
 
+    def schema_changed(self) -> None:
+        """A prepared statement no longer matches its tables (a migration ran while the bot was up): every
+        connection forgets its prepared statements before its next use, so one message fails, not one per pooled
+        connection, and SQLAlchemy's own cache is told as its own failure would."""
+        self._schema_generation += 1
+        invalidate = getattr(self.engine.dialect, "_invalidate_schema_cache", None)
+        if invalidate is not None:
+            invalidate()
+
+    async def _current(self, driver: Any) -> None:
+        if self._schema_seen.get(driver, 0) != self._schema_generation:
+            await driver.reload_schema_state()
+            self._schema_seen[driver] = self._schema_generation
+
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Any]:
         pooled = await greenlet_spawn(self.engine.sync_engine.pool.connect)
         driver = pooled.driver_connection
+        reusable = False
         try:
+            await self._current(driver)
             yield driver
+            reusable = True
+        except PostgresError:  # the server refused a statement; the connection itself is sound
+            reusable = True
+            raise
         finally:
-            if driver.is_closed() or driver.is_in_transaction():
-                # Closed under us, or left inside a transaction its ROLLBACK could not end (cancelled meanwhile):
-                # not for the next caller.
+            if not reusable or driver.is_closed() or driver.is_in_transaction():
+                # Closed under us, or left by a cancellation or a lost connection with a query or a transaction
+                # perhaps still open: not for the next caller.
                 pooled.invalidate()
             await greenlet_spawn(pooled.close)
 
@@ -172,27 +211,29 @@ class AsyncpgQuickWrites:
     async def transaction(self, locks: Iterable[str] = ()) -> AsyncIterator[Writes]:
         begin = "BEGIN" + "".join(f"; SELECT pg_advisory_xact_lock({lock_key(name)})" for name in locks)
         async with self._connection() as connection:
-            await connection.execute(begin)  # one round trip: a simple query may hold several statements
             try:
-                yield _AsyncpgWrites(connection, self.compile)
+                await connection.execute(begin)  # one round trip: a simple query may hold several statements
+                yield _AsyncpgWrites(connection, self)
             except BaseException:
                 if not connection.is_closed():
-                    await connection.execute("ROLLBACK")
+                    # The caller sees why it failed, not a failed ROLLBACK; a connection it leaves open is dropped.
+                    with contextlib.suppress(Exception):
+                        await connection.execute("ROLLBACK")
                 raise
             await connection.execute("COMMIT")
 
     async def rows(self, statement: Executable, params: Params) -> Sequence[Any]:
         async with self._connection() as connection:
-            return await _AsyncpgWrites(connection, self.compile).rows(statement, params)
+            return await _AsyncpgWrites(connection, self).rows(statement, params)
 
     async def run_many(self, statement: Executable, params: list[Params]) -> None:
         async with self._connection() as connection:
-            await _AsyncpgWrites(connection, self.compile).run_many(statement, params)
+            await _AsyncpgWrites(connection, self).run_many(statement, params)
 
     async def within(self, session: AsyncSession) -> Writes:
-        transaction = session.get_transaction()
         held = session.info.get(_WITHIN)
-        if held is not None and held[0] is transaction:
+        transaction = session.get_transaction()
+        if held is not None and transaction is not None and held[0] is transaction:
             return held[1]  # type: ignore[no-any-return]
         connection = await session.connection()
         raw = await connection.get_raw_connection()
@@ -205,11 +246,15 @@ class AsyncpgQuickWrites:
             start = getattr(adapted, "_start_transaction", None)
             if start is None or getattr(adapted, "_transaction", True) is not None:
                 return SessionWrites(session)
+            await self._current(driver)
             await start()
             if not driver.is_in_transaction():
                 return SessionWrites(session)
-        writes = _FlushFirst(session, _AsyncpgWrites(driver, self.compile))
-        session.info[_WITHIN] = (transaction, writes)
+        else:
+            await self._current(driver)
+        writes = _FlushFirst(session, _AsyncpgWrites(driver, self))
+        # Kept for the transaction the session is in now (read after it began): a later one looks again.
+        session.info[_WITHIN] = (session.get_transaction(), writes)
         return writes
 
 

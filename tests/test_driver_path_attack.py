@@ -1,6 +1,6 @@
-"""Attacks on the driver path (storage.driver) on PostgreSQL: where it behaves worse than the SQLAlchemy session
-path it replaced. Each test asserts what the session path did (checked against 486b50c where the API existed) and
-is marked xfail(strict) while the driver path still falls short."""
+"""Attacks on the driver path (storage.driver) on PostgreSQL: where it first behaved worse than the SQLAlchemy
+session path it replaced. Each test asserts what the session path did (checked against 486b50c where the API
+existed); each failed until its fix."""
 
 from __future__ import annotations
 
@@ -41,13 +41,6 @@ async def pg_database(pg_url: str) -> AsyncIterator[Database]:
         await db.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AsyncpgQuickWrites.transaction: a cancellation while 'BEGIN; SELECT pg_advisory_xact_lock(..)' waits is "
-    "outside the try, so no ROLLBACK is sent; is_in_transaction() still reads idle (the cancel is in flight), the "
-    "connection goes back to the (LIFO) pool inside an aborted transaction and the next caller fails with "
-    "InFailedSQLTransactionError",
-)
 async def test_a_store_cancelled_while_it_waits_for_a_senders_lock_does_not_break_the_next_store(
     pg_url: str,
 ) -> None:
@@ -86,12 +79,6 @@ async def test_a_store_cancelled_while_it_waits_for_a_senders_lock_does_not_brea
         await replica.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="driver statements use asyncpg's own per-connection statement cache: after a schema change each pooled "
-    "connection fails once (InvalidCachedStatementError inside the transaction); the session path invalidated "
-    "every connection's cache after the first failure (dialect._invalidate_schema_cache)",
-)
 async def test_after_a_column_change_only_one_message_fails_not_one_per_pooled_connection(pg_url: str) -> None:
     """A migration applied while the bot runs (a rolling deploy) widens a column the actor's query returns. The
     session path lost one message's transaction per process to the stale prepared statement; the driver path loses
@@ -145,12 +132,6 @@ async def test_after_a_column_change_only_one_message_fails_not_one_per_pooled_c
         await database.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="within() reads session.get_transaction() before session.connection() autobegins it, so it caches "
-    "(None, writes); after a commit get_transaction() is None again and the cached writes, bound to the released "
-    "connection, are handed out: the statement runs outside the session (autocommitted) and survives its rollback",
-)
 async def test_writes_within_a_session_that_committed_and_goes_on_belong_to_its_new_transaction(
     pg_database: Database,
 ) -> None:
@@ -165,11 +146,6 @@ async def test_writes_within_a_session_that_committed_and_goes_on_belong_to_its_
     assert (await pg_database.quick.rows(_COUNT, {"account": "second"}))[0][0] == 0, "a rolled-back write stayed"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_Compiled.args fills a missing parameter from construct_params(_check=False), i.e. None: the statement "
-    "writes NULL where SQLAlchemy raised 'A value is required for bind parameter'",
-)
 async def test_a_statement_missing_a_parameter_fails_instead_of_writing_null(pg_database: Database) -> None:
     async with pg_database.unit_of_work() as store:
         identity, _, conversation = await store.load_actor("telegram", "55")
