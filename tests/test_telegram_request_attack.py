@@ -44,6 +44,21 @@ async def servers() -> AsyncIterator[LoopbackServers]:
         yield started
 
 
+@contextlib.asynccontextmanager
+async def _started(request: AiohttpRequest) -> AsyncIterator[AiohttpRequest]:
+    await request.initialize()
+    try:
+        yield request
+    finally:
+        await request.shutdown()
+
+
+async def _is_bot(request: AiohttpRequest, fake: FakeTelegram) -> bool:
+    """Whether ``getMe`` reached the fake through ``request`` (and whatever proxies the environment names)."""
+    async with _started(request):
+        return (await request.post(f"{fake.base_url}{DEFAULT_TOKEN}/getMe"))["is_bot"] is True  # type: ignore[index]
+
+
 def _shown(error: BaseException) -> str:
     """What a logged traceback of ``error`` would print, its chained causes included."""
     return "".join(traceback.format_exception(error))
@@ -66,13 +81,10 @@ async def test_a_pool_timeout_does_not_carry_the_token_into_the_traceback(server
         return web.json_response({"ok": True, "result": True})
 
     base = await servers.web(slow)
-    request = AiohttpRequest(1, connect_timeout=0.1, pool_timeout=0.1)  # one connection; the second call waits
-    await request.initialize()
-    try:
+    # One connection: the second call waits for it.
+    async with _started(AiohttpRequest(1, connect_timeout=0.1, pool_timeout=0.1)) as request:
         url = f"{base}/bot{DEFAULT_TOKEN}/getMe"
         results = await asyncio.gather(request.post(url), request.post(url), return_exceptions=True)
-    finally:
-        await request.shutdown()
     [timed_out] = [r for r in results if isinstance(r, TimedOut)]
     assert SECRET not in _shown(timed_out)
 
@@ -177,12 +189,7 @@ async def test_no_proxy_with_a_port_keeps_a_local_bot_api_server_direct(
     port = fake.base_url.split(":")[2].split("/")[0]
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # a proxy that is not there
     monkeypatch.setenv("NO_PROXY", f"127.0.0.1:{port}")  # e.g. a local telegram-bot-api on :8081
-    request = AiohttpRequest(4)
-    await request.initialize()
-    try:
-        assert (await request.post(f"{fake.base_url}{DEFAULT_TOKEN}/getMe"))["is_bot"] is True  # type: ignore[index]
-    finally:
-        await request.shutdown()
+    assert await _is_bot(AiohttpRequest(4), fake)
 
 
 async def test_all_proxy_carries_the_calls(
@@ -201,12 +208,7 @@ async def test_a_proxy_without_a_scheme_is_taken_as_http(
     asked: list[str] = []
     proxy = await servers.forwarding(asked)
     monkeypatch.setenv("HTTP_PROXY", proxy.removeprefix("http://"))
-    request = AiohttpRequest(4)
-    await request.initialize()
-    try:
-        assert (await request.post(f"{fake.base_url}{DEFAULT_TOKEN}/getMe"))["is_bot"] is True  # type: ignore[index]
-    finally:
-        await request.shutdown()
+    assert await _is_bot(AiohttpRequest(4), fake)
     assert asked
 
 
@@ -221,11 +223,7 @@ async def test_a_proxy_refusal_does_not_show_the_proxy_password(
 
     proxy = await servers.raw(refuse)
     monkeypatch.setenv("HTTPS_PROXY", proxy.replace("http://", "http://bot:Mat-khau-proxy-2026@"))
-    request = AiohttpRequest(1)
-    await request.initialize()
-    try:
+    async with _started(AiohttpRequest(1)) as request:
         with pytest.raises(NetworkError) as failed:
             await request.post(f"https://127.0.0.1:{free_port()}/bot{DEFAULT_TOKEN}/getMe")
-    finally:
-        await request.shutdown()
     assert "Mat-khau-proxy-2026" not in _shown(failed.value)
