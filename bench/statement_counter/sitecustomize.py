@@ -32,46 +32,44 @@ def _count_driver() -> None:
 
     from storage import driver
 
-    def _key(sql: str) -> str:
-        return "[driver] " + " ".join(sql.split())[:150]
+    writes, quick = driver._AsyncpgWrites, driver.AsyncpgQuickWrites
+    rows, run, run_many = writes.rows, writes.run, writes.run_many
+    transaction, alone_rows, alone_run_many = quick.transaction, quick.rows, quick.run_many
 
-    rows, run_many, transaction = (
-        driver._AsyncpgWrites.rows,
-        driver._AsyncpgWrites.run_many,
-        driver.AsyncpgQuickWrites.transaction,
-    )
+    def _count(self: Any, statement: Any, n: int = 1) -> None:
+        _counts["[driver] " + " ".join(self.owner.compile(statement).sql.split())[:150]] += n
 
     async def counted_rows(self: Any, statement: Any, params: Any) -> Any:
-        _counts[_key(self.compile(statement).sql)] += 1
+        _count(self, statement)
         return await rows(self, statement, params)
 
+    async def counted_run(self: Any, statement: Any, params: Any) -> int:
+        _count(self, statement)
+        return await run(self, statement, params)
+
     async def counted_run_many(self: Any, statement: Any, params: Any) -> None:
-        _counts[_key(self.compile(statement).sql)] += len(params)
+        _count(self, statement, len(params))
         await run_many(self, statement, params)
 
     @asynccontextmanager
     async def counted_transaction(self: Any, locks: Any = ()) -> Any:
         locks = list(locks)
-        _counts[_key("BEGIN" + "; SELECT pg_advisory_xact_lock(…)" * len(locks))] += 1
+        _counts["[driver] BEGIN" + "; SELECT pg_advisory_xact_lock(…)" * len(locks)] += 1
         _counts["<COMMIT>"] += 1
-        async with transaction(self, locks) as writes:
-            yield writes
+        async with transaction(self, locks) as opened:
+            yield opened
 
-    async def alone_rows(self: Any, statement: Any, params: Any) -> Any:
+    async def committed_rows(self: Any, statement: Any, params: Any) -> Any:
+        _counts["<COMMIT>"] += 1  # a statement alone commits by itself
+        return await alone_rows(self, statement, params)
+
+    async def committed_run_many(self: Any, statement: Any, params: Any) -> None:
         _counts["<COMMIT>"] += 1
-        async with self._connection() as connection:
-            return await driver._AsyncpgWrites(connection, self.compile).rows(statement, params)
+        await alone_run_many(self, statement, params)
 
-    async def alone_run_many(self: Any, statement: Any, params: Any) -> None:
-        _counts["<COMMIT>"] += 1
-        async with self._connection() as connection:
-            await driver._AsyncpgWrites(connection, self.compile).run_many(statement, params)
-
-    driver._AsyncpgWrites.rows = counted_rows  # type: ignore[method-assign]
-    driver._AsyncpgWrites.run_many = counted_run_many  # type: ignore[method-assign]
-    driver.AsyncpgQuickWrites.transaction = counted_transaction  # type: ignore[method-assign]
-    driver.AsyncpgQuickWrites.rows = alone_rows  # type: ignore[method-assign]
-    driver.AsyncpgQuickWrites.run_many = alone_run_many  # type: ignore[method-assign]
+    writes.rows, writes.run, writes.run_many = counted_rows, counted_run, counted_run_many  # type: ignore[method-assign]
+    quick.transaction = counted_transaction  # type: ignore[method-assign]
+    quick.rows, quick.run_many = committed_rows, committed_run_many  # type: ignore[method-assign]
 
 
 _count_driver()
