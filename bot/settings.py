@@ -68,7 +68,8 @@ class Settings(BaseSettings):
     telegram_bot_username: str = ""
     telegram_webhook_secret: SecretStr | None = None
     # Messages per second for the whole bot account, shared by every process (Telegram: about 30; paid
-    # broadcasts allow up to 1,000). Replies always keep a fifth of it; reminders use the rest.
+    # broadcasts allow up to 1,000). 85 % of it is booked, one message an interval; replies first, reminders in
+    # every interval they leave.
     telegram_max_messages_per_second: int = Field(default=30, ge=1, le=1000)
     # Messages per second in one chat after a burst of three (Telegram: about one; more draws 429s).
     telegram_chat_messages_per_second: float = Field(default=1.0, gt=0, le=1000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, UniqueConstraint, false
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Double, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -335,15 +335,14 @@ class WorkerHeartbeatRow(SQLModel, table=True):
     beat_at: datetime = _ts(nullable=False)
 
 
-class SendBudgetRow(SQLModel, table=True):
-    """Messages sent by one bot account in one 200 ms slot, counted across every process of the deployment."""
+class SendClockRow(SQLModel, table=True):
+    """When the next message of one bot account may go, shared by every process of the deployment
+    (storage.send_budget): seconds since the epoch, and how many messages the last booking took."""
 
-    __tablename__ = "send_budget"
+    __tablename__ = "send_clock"
     account: str = Field(max_length=40, primary_key=True)
-    slot: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
-    used: int = Field(default=0)
-    # Tokens held for replies that were refused the slot before: broadcasts leave them alone.
-    reserved: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    tat: float = Field(sa_column=Column(Double, nullable=False))
+    granted: int = Field(default=0)
 
 
 class TransferRow(SQLModel, table=True):

@@ -12,13 +12,13 @@ from sqlalchemy import bindparam, func, insert, select, text
 
 from storage.database import Database, create_engine
 from storage.driver import lock_key
-from storage.models import SendBudgetRow
+from storage.models import ChannelUsageRow
 from tests.conftest import PG_URL, _pg_test_database
 
-_budget = SendBudgetRow.__table__
-_ADD = insert(_budget).values(account=bindparam("account"), slot=bindparam("slot"), used=bindparam("used"), reserved=0)
-_COUNT = select(func.count()).select_from(_budget).where(_budget.c.account == bindparam("account"))
-_SUM = select(func.coalesce(func.sum(_budget.c.used), 0)).where(_budget.c.account == bindparam("account"))
+_usage = ChannelUsageRow.__table__
+_ADD = insert(_usage).values(channel=bindparam("account"), month=bindparam("slot"), sent=bindparam("used"))
+_COUNT = select(func.count()).select_from(_usage).where(_usage.c.channel == bindparam("account"))
+_SUM = select(func.coalesce(func.sum(_usage.c.sent), 0)).where(_usage.c.channel == bindparam("account"))
 
 
 @pytest.fixture
@@ -48,22 +48,22 @@ async def _count(database: Database, account: str) -> int:
 
 async def test_rows_written_in_a_transaction_are_there_after_it_and_gone_when_it_failed(database: Database) -> None:
     async with database.quick.transaction(["a lock"]) as writes:
-        await writes.run_many(_ADD, [{"account": "kept", "slot": s, "used": 1} for s in range(3)])
+        await writes.run_many(_ADD, [{"account": "kept", "slot": str(s), "used": 1} for s in range(3)])
         assert (await writes.rows(_COUNT, {"account": "kept"}))[0][0] == 3
     with pytest.raises(RuntimeError):
         async with database.quick.transaction(["a lock"]) as writes:
-            await writes.run_many(_ADD, [{"account": "dropped", "slot": 1, "used": 1}])
+            await writes.run_many(_ADD, [{"account": "dropped", "slot": "1", "used": 1}])
             raise RuntimeError("the caller failed after writing")
     assert await _count(database, "kept") == 3
     assert await _count(database, "dropped") == 0
     # The connection that saw the failure went back to the pool usable.
-    await database.quick.run_many(_ADD, [{"account": "after", "slot": 1, "used": 1}])
+    await database.quick.run_many(_ADD, [{"account": "after", "slot": "1", "used": 1}])
     assert await _count(database, "after") == 1
 
 
 async def test_a_batch_that_breaks_a_constraint_writes_none_of_its_rows(database: Database) -> None:
     with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
-        await database.quick.run_many(_ADD, [{"account": "twice", "slot": 1, "used": 1}] * 2)
+        await database.quick.run_many(_ADD, [{"account": "twice", "slot": "1", "used": 1}] * 2)
     assert await _count(database, "twice") == 0
 
 
@@ -105,7 +105,7 @@ async def test_connections_the_server_ended_in_the_pool_are_replaced_before_use(
             async with pg_database.transaction() as session:
                 await session.execute(text("SELECT 1"))
                 await barrier.wait()
-            await pg_database.quick.run_many(_ADD, [{"account": f"before {i}", "slot": i, "used": 1}])
+            await pg_database.quick.run_many(_ADD, [{"account": f"before {i}", "slot": str(i), "used": 1}])
 
         await asyncio.gather(*(one(i) for i in range(n)))
 
@@ -138,16 +138,16 @@ async def test_hot_statements_inside_a_session_stand_or_fall_with_its_transactio
     with pytest.raises(RuntimeError):
         async with database.transaction() as session:
             writes = await database.quick.within(session)
-            await writes.run(_ADD, {"account": "first", "slot": 1, "used": 1})  # before any statement of the session
-            session.add(SendBudgetRow(account="held", slot=1, used=1, reserved=0))
+            await writes.run(_ADD, {"account": "first", "slot": "1", "used": 1})  # before any statement of the session
+            session.add(ChannelUsageRow(channel="held", month="1", sent=1))
             assert (await writes.rows(_COUNT, {"account": "held"}))[0][0] == 1, "the held row was not flushed first"
             raise RuntimeError("handling the message failed")
     assert await _count(database, "first") == 0
     assert await _count(database, "held") == 0
     async with database.transaction() as session:
         writes = await database.quick.within(session)
-        assert await writes.run(_ADD, {"account": "first", "slot": 1, "used": 1}) == 1
-        session.add(SendBudgetRow(account="held", slot=1, used=1, reserved=0))
+        assert await writes.run(_ADD, {"account": "first", "slot": "1", "used": 1}) == 1
+        session.add(ChannelUsageRow(channel="held", month="1", sent=1))
         rows = await writes.rows(_COUNT, {"account": "held"})
         assert rows[0][0] == 1
     assert await _count(database, "first") == 1
@@ -165,7 +165,7 @@ async def test_a_transaction_cancelled_mid_statement_leaves_nothing_and_no_open_
 
         async def slow_write() -> None:
             async with database.quick.transaction(["a lock"]) as writes:
-                await writes.run(_ADD, {"account": "cancelled", "slot": 1, "used": 1})
+                await writes.run(_ADD, {"account": "cancelled", "slot": "1", "used": 1})
                 await writes.rows(text("SELECT pg_sleep(5)"), {})
 
         task = asyncio.create_task(slow_write())
@@ -177,7 +177,7 @@ async def test_a_transaction_cancelled_mid_statement_leaves_nothing_and_no_open_
             await task
         async with database.transaction() as session:
             assert await session.scalar(text("SELECT 1")) == 1
-        await database.quick.run_many(_ADD, [{"account": "next", "slot": 1, "used": 1}])
+        await database.quick.run_many(_ADD, [{"account": "next", "slot": "1", "used": 1}])
         assert await _count(database, "cancelled") == 0
         assert await _count(database, "next") == 1
     finally:

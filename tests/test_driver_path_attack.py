@@ -14,14 +14,14 @@ from sqlalchemy import bindparam, func, insert, select, text
 from storage import hot_queries as hot
 from storage.database import Database
 from storage.intake import SqlIntake
-from storage.models import ConversationRow, SendBudgetRow
+from storage.models import ChannelUsageRow, ConversationRow
 from tests.conftest import PG_URL, _pg_test_database
 
 NOW = datetime(2026, 3, 3, 3, 0, tzinfo=UTC)
 
-_budget = SendBudgetRow.__table__  # type: ignore[attr-defined]
-_ADD = insert(_budget).values(account=bindparam("account"), slot=bindparam("slot"), used=bindparam("used"), reserved=0)
-_COUNT = select(func.count()).select_from(_budget).where(_budget.c.account == bindparam("account"))
+_usage = ChannelUsageRow.__table__  # type: ignore[attr-defined]
+_ADD = insert(_usage).values(channel=bindparam("account"), month=bindparam("slot"), sent=bindparam("used"))
+_COUNT = select(func.count()).select_from(_usage).where(_usage.c.channel == bindparam("account"))
 
 
 @pytest.fixture
@@ -137,10 +137,10 @@ async def test_writes_within_a_session_that_committed_and_goes_on_belong_to_its_
 ) -> None:
     async with pg_database.sessions() as session:  # a session without begin(): autobegin
         writes = await pg_database.quick.within(session)
-        await writes.run(_ADD, {"account": "first", "slot": 1, "used": 1})
+        await writes.run(_ADD, {"account": "first", "slot": "1", "used": 1})
         await session.commit()
         writes = await pg_database.quick.within(session)
-        await writes.run(_ADD, {"account": "second", "slot": 1, "used": 1})
+        await writes.run(_ADD, {"account": "second", "slot": "1", "used": 1})
         await session.rollback()
     assert (await pg_database.quick.rows(_COUNT, {"account": "first"}))[0][0] == 1
     assert (await pg_database.quick.rows(_COUNT, {"account": "second"}))[0][0] == 0, "a rolled-back write stayed"

@@ -8,6 +8,7 @@ the periodic recovery off (``recover_seconds``): whatever it finds is a message 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import random
 from collections import Counter
@@ -15,15 +16,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
 
-import pytest
-
 from bot.intake.dispatcher import Dispatcher, IncomingEvent
 from handlers.store import Store
 from handlers.types import Inbound, Outgoing, Reply, Result
 from scheduler.ports import RetryLater
 from storage.database import Database
 from storage.intake import SqlIntake, Stored
-from storage.send_budget import BROADCAST, REPLY, SLOT, SqlSendBudget
+from storage.send_budget import BROADCAST, REPLY, SqlSendBudget
 from tests.intake_support import Pipeline, eventually, inbox_rows, outbox_rows
 
 NO_RECOVERY = 3600.0
@@ -368,22 +367,17 @@ async def test_two_replicas_with_one_users_messages_at_both_and_notices_to_that_
         await b.pipeline.close()
 
 
-async def test_the_budget_under_many_waiters_with_cancellations_never_exceeds_its_caps(database_url) -> None:
-    from sqlalchemy import select
-
-    from storage.models import SendBudgetRow
-
+async def test_the_budget_under_many_waiters_with_cancellations_never_exceeds_its_rate(database_url) -> None:
     database = _db(database_url)
     await database.migrate()
-    # 30/s: 6 per slot for replies, 5 for broadcasts; two processes of one account.
+    # 30/s: one message every 1/27 s; two processes of one account.
     budgets = [SqlSendBudget(database, "telegram:9", 30) for _ in range(2)]
-    granted = Counter()
+    booked: list[float] = []
     rnd = random.Random(2)
 
     async def taker(budget: SqlSendBudget, priority: str, i: int) -> None:
         await asyncio.sleep(rnd.uniform(0, 0.4))
-        await budget.take(priority)
-        granted[priority] += 1
+        booked.append(await budget.take(priority))
 
     try:
         tasks = [asyncio.create_task(taker(budgets[i % 2], REPLY if i % 3 else BROADCAST, i)) for i in range(60)]
@@ -393,16 +387,13 @@ async def test_the_budget_under_many_waiters_with_cancellations_never_exceeds_it
             t.cancel()
         results = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=8)
         survivors = sum(1 for r in results if not isinstance(r, BaseException))
-        assert survivors == sum(granted.values())
-        async with database.transaction() as session:
-            by_slot = {r.slot: r.used for r in (await session.execute(select(SendBudgetRow))).scalars()}
-        assert max(by_slot.values()) <= 6
-        assert max(sum(by_slot.get(s + k, 0) for k in range(6)) for s in by_slot) <= 30
-        assert sum(by_slot.values()) >= survivors
-        # A waiter that gave up does not keep the others waiting: later takes still go through at once-ish.
+        assert cancelled and survivors == len(booked)
+        ordered = sorted(booked)
+        assert min(b - a for a, b in itertools.pairwise(ordered)) >= budgets[0].interval * 0.999
+        # A waiter that gave up does not keep the others waiting: a later take goes through at once-ish.
         started = asyncio.get_running_loop().time()
         await budgets[0].take(REPLY)
-        assert asyncio.get_running_loop().time() - started < 2 * SLOT + 0.5
+        assert asyncio.get_running_loop().time() - started < 0.5
     finally:
         await database.dispose()
 
@@ -595,55 +586,3 @@ async def test_a_notice_written_behind_a_reply_still_being_handed_over_is_sent_w
         await eventually(lambda: bench.sent_to("X") == ["X ok", "notice from Y"], "both messages to X", timeout=3)
     finally:
         await bench.pipeline.close()
-
-
-async def test_waiters_that_gave_up_are_not_given_tokens_of_the_slot(database_url) -> None:
-    from sqlalchemy import select
-
-    from storage.models import SendBudgetRow
-
-    database = _db(database_url)
-    await database.migrate()
-    budget = SqlSendBudget(database, "telegram:7", 30, wall=lambda: 1000.0)  # one slot, 6 reply tokens
-    try:
-        takers = [asyncio.create_task(budget.take(REPLY)) for _ in range(6)]
-        await asyncio.sleep(0)  # all six are waiting; the runner has not asked yet
-        for gave_up in takers[1:5]:
-            gave_up.cancel()  # e.g. a stopping reply worker, or a send given a deadline
-        await asyncio.wait_for(asyncio.gather(takers[0], takers[5]), timeout=2)
-        async with database.transaction() as session:
-            used = (await session.execute(select(SendBudgetRow.used))).scalar_one()
-        # Two senders took a token; the slot has four left for the next ones.
-        assert used == 2
-    finally:
-        await database.dispose()
-
-
-@pytest.mark.parametrize("per_second", [3, 13])
-async def test_a_budget_not_a_multiple_of_five_per_second_never_sends_faster_than_configured(
-    database_url, per_second: int
-) -> None:
-    """telegram_max_messages_per_second may be any value from 1: the shared budget must not grant more than that
-    many tokens in any second (five consecutive slots)."""
-    from sqlalchemy import select
-
-    from storage.models import SendBudgetRow
-
-    database = _db(database_url)
-    await database.migrate()
-    budget = SqlSendBudget(database, "telegram:3", per_second)
-    try:
-
-        async def greedy() -> None:
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + 1.6
-            while loop.time() < deadline:
-                await budget.take(REPLY)
-
-        await asyncio.wait_for(asyncio.gather(*(greedy() for _ in range(4))), timeout=5)
-        async with database.transaction() as session:
-            by_slot = {r.slot: r.used for r in (await session.execute(select(SendBudgetRow))).scalars()}
-        busiest_second = max(sum(by_slot.get(s + k, 0) for k in range(5)) for s in by_slot)
-        assert busiest_second <= per_second
-    finally:
-        await database.dispose()

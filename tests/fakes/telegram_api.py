@@ -132,6 +132,7 @@ class RejectedCall:
     description: str
     retry_after: int | None = None
     at: float = field(default_factory=time.monotonic)
+    limit: str = ""  # for a 429: "bot" (the overall limit), "chat" or "injected"
 
 
 @dataclass(frozen=True)
@@ -918,15 +919,13 @@ class FakeTelegram:
         self._check_not_blocked(method, chat_id)
         self._send_attempts += 1
         if self.inject_429_every and self._send_attempts % self.inject_429_every == 0:
-            self._reject_flood(method, chat_id, 1)
+            self._reject_flood(method, chat_id, 1, "injected")
         now = time.monotonic()
         chat_window = self._chat_window(chat_id)
-        wait = max(
-            self._global_window.retry_after(now) if self._global_window else 0,
-            chat_window.retry_after(now) if chat_window else 0,
-        )
+        overall = self._global_window.retry_after(now) if self._global_window else 0
+        wait = max(overall, chat_window.retry_after(now) if chat_window else 0)
         if wait:
-            self._reject_flood(method, chat_id, wait)
+            self._reject_flood(method, chat_id, wait, "bot" if overall else "chat")
         for window in (self._global_window, chat_window):
             if window is not None:
                 window.record(now)
@@ -936,9 +935,9 @@ class FakeTelegram:
             return None
         return self._chat_windows.setdefault(chat_id, _SlidingWindow(self.per_chat_rate))
 
-    def _reject_flood(self, method: str, chat_id: int, retry_after: int) -> None:
+    def _reject_flood(self, method: str, chat_id: int, retry_after: int, limit: str) -> None:
         description = f"Too Many Requests: retry after {retry_after}"
-        self.rejected.append(RejectedCall(method, chat_id, 429, description, retry_after))
+        self.rejected.append(RejectedCall(method, chat_id, 429, description, retry_after, limit=limit))
         raise ApiError(429, description, {"retry_after": retry_after})
 
     def _check_not_blocked(self, method: str, chat_id: int) -> None:
