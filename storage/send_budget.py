@@ -76,6 +76,7 @@ class SqlSendBudget:
         self.wall = wall
         self._waiting: dict[str, deque[asyncio.Future[float]]] = {}
         self._runners: dict[str, asyncio.Task[None]] = {}
+        self._booked_until = 0.0  # the clock's time as this process last saw it (its own bookings, refusals)
 
     def for_priority(self, priority: str) -> PriorityBudget:
         return PriorityBudget(self, priority)
@@ -100,6 +101,10 @@ class SqlSendBudget:
             queue.extend(live)
             if not queue:
                 return
+            if priority != REPLY and (wait := self._booked_until - self.ahead - self.wall()) > 0:
+                # The clock is booked ahead (by this process's replies, say): no need to ask before then.
+                await asyncio.sleep(wait)
+                continue
             wanted = len(queue) if priority == REPLY else 1
             try:
                 tat, granted = await self._book(priority, wanted)
@@ -109,7 +114,7 @@ class SqlSendBudget:
                     if not waiter.done():
                         waiter.set_exception(error)
                 return
-            if not granted:  # a broadcast, the clock booked ahead: ask again when it is free
+            if not granted:  # a broadcast, the clock booked ahead (by another process): ask again when it is free
                 await asyncio.sleep(max(tat - self.ahead - self.wall(), 0.001))
                 continue
             at = tat - granted * self.interval
@@ -125,6 +130,7 @@ class SqlSendBudget:
         if priority != REPLY:
             params["ahead"] = self.ahead
         row = (await self.database.quick.rows(_BOOK[priority], params))[0]
+        self._booked_until = max(self._booked_until, float(row.tat))
         return float(row.tat), int(row.granted)
 
 

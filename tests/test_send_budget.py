@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import itertools
+from types import SimpleNamespace
 
 import pytest
 
@@ -80,12 +81,49 @@ async def test_a_reply_waits_behind_at_most_one_broadcast_message_of_another_pro
         assert replies == pytest.approx([start + interval * k for k in (1, 2, 3)])
 
         now[0] = start + interval * 3.6  # within half an interval of the clock's next free time
-        await asyncio.sleep(0.2)
+        for _ in range(100):
+            if sum(b.done() for b in broadcasts) > 1:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
         later = [b.result() for b in broadcasts if b.done()]
         assert later == pytest.approx([start, start + interval * 4])
     finally:
         for b in broadcasts:
             b.cancel()
+        await database.dispose()
+
+
+async def test_a_broadcast_behind_its_own_processs_replies_does_not_ask_until_they_have_gone(database_url) -> None:
+    """Replies trickling in faster than the clock keep it booked ahead; the process's broadcast, waiting
+    meanwhile, learns the clock's time from the replies' own bookings instead of asking and being refused each
+    time it wakes (that cost a statement per reply on a deadline day)."""
+    url, kwargs = database_url
+    database = Database(url, **kwargs)
+    await database.migrate()
+    budget = SqlSendBudget(database, "telegram:5", 30)
+    asked: list[str] = []
+    quick = database.quick
+
+    class Counting:
+        async def rows(self, statement, params):  # type: ignore[no-untyped-def]
+            asked.append(BROADCAST if "ahead" in params else REPLY)
+            return await quick.rows(statement, params)
+
+    budget.database = SimpleNamespace(quick=Counting())  # type: ignore[assignment]
+    try:
+        broadcasts = [asyncio.create_task(budget.take(BROADCAST)) for _ in range(3)]
+        await asyncio.sleep(0.05)
+        replies = []
+        for _ in range(20):  # 50 a second against the clock's 25.5
+            replies.append(asyncio.create_task(budget.take(REPLY)))
+            await asyncio.sleep(0.02)
+        times = await asyncio.wait_for(asyncio.gather(*replies, *broadcasts), 10)
+        replied, broadcast = times[:20], times[20:]
+        behind = [t for t in broadcast if t > min(replied)]
+        assert behind and min(behind) > max(replied), "a broadcast went between the replies"
+        assert asked.count(BROADCAST) <= 5
+    finally:
         await database.dispose()
 
 
