@@ -61,9 +61,10 @@ class Senders:
             one = chats.paced(one) if chats is not None else one
 
         async def send(user_id: str, reply: Reply) -> None:
-            # Message by message: a long answer's parts each wait for their turn in the chat and their token.
+            # Message by message: a long answer's parts each wait for their turn in the chat and their token. A
+            # command menu (setMyCommands) is no message: it takes neither.
             for part in channel.parts(reply):
-                await one(user_id, part)
+                await (plain if part.menu is not None else one)(user_id, part)
 
         return self.add("telegram", send, menu=True)
 

@@ -21,7 +21,9 @@ from handlers.campaign import NoticeSpec
 from handlers.domain import Role
 from handlers.types import Reply
 from scheduler.ports import RetryLater
-from storage.models import IdentityRow
+from storage.database import Database
+from storage.models import IdentityRow, SendClockRow
+from storage.send_budget import REPLY, SqlSendBudget
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.reminder_support import add_person, notices
@@ -121,6 +123,35 @@ async def test_a_command_menu_reaches_only_the_channels_that_show_one() -> None:
     await senders.send("telegram", "5", Reply("", menu=menu))
     assert out.getvalue() == "" and seen == [("5", menu)]
     assert reply_from_json(reply_to_json(Reply("", menu=menu))) == Reply("", menu=menu)
+
+
+async def test_a_command_menu_takes_no_moment_of_the_budget_and_no_turn_in_the_chat(database_url) -> None:
+    """setMyCommands is no message: setting a new user's menu (after registration) took a moment of the shared
+    sending clock that no message used, and a turn of the chat's burst of three."""
+    url, kwargs = database_url
+    database = Database(url, **kwargs)
+    await database.migrate()
+    budget = SqlSendBudget(database, "telegram:menu", 30, wall=lambda: 1000.0)
+    menu = (("moi", "Nộp sáng kiến mới"), ("huy", "Dừng việc đang làm"))
+    try:
+        async with FakeTelegram(per_chat_rate=3) as fake:
+            channel = TelegramChannel(fake.token, ignore, base_url=fake.base_url, base_file_url=fake.base_file_url)
+            await channel.initialize()
+            try:
+                senders = Senders().telegram(channel, budget=budget.for_priority(REPLY), chats=ChatPacer())
+                started = asyncio.get_running_loop().time()
+                await senders.send("telegram", "3005", Reply("", menu=menu))
+                await asyncio.gather(*(senders.send("telegram", "3005", Reply(f"tin {n}")) for n in range(3)))
+                took = asyncio.get_running_loop().time() - started
+            finally:
+                await channel.stop()
+        assert len(fake.sent_to(3005)) == 3 and not fake.rejected
+        assert took < 0.9, "the menu took one of the chat's burst of three"
+        async with database.transaction() as session:
+            clock = await session.get(SendClockRow, "telegram:menu")
+        assert clock is not None and clock.tat == pytest.approx(1000.0 + 3 * budget.interval)
+    finally:
+        await database.dispose()
 
 
 async def test_a_burst_slow_to_arrive_holds_back_the_next_message() -> None:
