@@ -13,6 +13,10 @@ broadcast waits behind at most the one broadcast message already booked, whichev
 broadcast takes every interval no reply wants.
 
 Within a process, the replies waiting together book the clock in one statement.
+
+The clock keeps the database server's time, not the processes': a replica whose own clock runs ahead would
+otherwise book moments the others wait for, and one set back would wait for its own old bookings. Each process
+learns the database's time from every booking it makes and measures waits on its monotonic clock.
 """
 
 from __future__ import annotations
@@ -30,30 +34,42 @@ REPLY = "reply"
 BROADCAST = "broadcast"
 # The share of the configured rate the clock hands out (see above).
 SHARE = 0.85
+# How fast a process's estimate of the database's time may sink, in seconds a second.
+DRIFT = 0.001
 
-_NOW = "CAST(:now AS DOUBLE PRECISION)"
+# The database's time in seconds since the epoch, the same throughout one statement.
+_SERVER_NOW = {
+    "postgresql": "CAST(extract(epoch FROM statement_timestamp()) AS DOUBLE PRECISION)",
+    "sqlite": "((julianday('now') - 2440587.5) * 86400.0)",
+}
 _INTERVAL = "CAST(:interval AS DOUBLE PRECISION)"
-_FREE_AT = f"CASE WHEN send_clock.tat > {_NOW} THEN send_clock.tat ELSE {_NOW} END"  # now, or later if booked
 
 
-def _book(*, reply: bool) -> TextClause:
-    """Book ``n`` messages; the clock's new time and how many were booked (the first goes ``granted`` intervals
-    before it). A broadcast books only while the clock is free by ``now + ahead``, else nothing."""
+def _book(dialect: str, *, reply: bool) -> TextClause:
+    """Book ``n`` messages; the clock's new time, how many were booked (the first goes ``granted`` intervals
+    before it) and the time it was booked at (``:now``, or the database's). A broadcast books only while the clock
+    is free by ``now + ahead``, else nothing."""
+    now = f"coalesce(CAST(:now AS DOUBLE PRECISION), {_SERVER_NOW[dialect]})"
+    free_at = f"CASE WHEN send_clock.tat > {now} THEN send_clock.tat ELSE {now} END"  # now, or later if booked
     if reply:
-        tat = f"{_FREE_AT} + CAST(:n AS INTEGER) * {_INTERVAL}"
+        tat = f"{free_at} + CAST(:n AS INTEGER) * {_INTERVAL}"
         granted = "CAST(:n AS INTEGER)"
     else:
-        free = f"send_clock.tat <= {_NOW} + CAST(:ahead AS DOUBLE PRECISION)"
-        tat = f"CASE WHEN {free} THEN {_FREE_AT} + CAST(:n AS INTEGER) * {_INTERVAL} ELSE send_clock.tat END"
+        free = f"send_clock.tat <= {now} + CAST(:ahead AS DOUBLE PRECISION)"
+        tat = f"CASE WHEN {free} THEN {free_at} + CAST(:n AS INTEGER) * {_INTERVAL} ELSE send_clock.tat END"
         granted = f"CASE WHEN {free} THEN CAST(:n AS INTEGER) ELSE 0 END"
     return text(
         "INSERT INTO send_clock (account, tat, granted) VALUES (CAST(:account AS VARCHAR(40)), "
-        f"{_NOW} + CAST(:n AS INTEGER) * {_INTERVAL}, CAST(:n AS INTEGER)) "
-        f"ON CONFLICT (account) DO UPDATE SET tat = {tat}, granted = {granted} RETURNING tat, granted"
+        f"{now} + CAST(:n AS INTEGER) * {_INTERVAL}, CAST(:n AS INTEGER)) "
+        f"ON CONFLICT (account) DO UPDATE SET tat = {tat}, granted = {granted} RETURNING tat, granted, {now} AS now"
     )
 
 
-_BOOK = {REPLY: _book(reply=True), BROADCAST: _book(reply=False)}
+_BOOK = {
+    (dialect, priority): _book(dialect, reply=priority == REPLY)
+    for dialect in _SERVER_NOW
+    for priority in (REPLY, BROADCAST)
+}
 
 
 class SqlSendBudget:
@@ -63,8 +79,9 @@ class SqlSendBudget:
         account: str,
         per_second: int,
         *,
-        wall: Callable[[], float] = time.time,
+        wall: Callable[[], float] | None = None,
     ) -> None:
+        """``wall``: a clock to book by instead of the database's (the tests' frozen one)."""
         self.database = database
         self.account = account
         self.per_second = per_second
@@ -74,6 +91,12 @@ class SqlSendBudget:
         # by a busy event loop does not leave the clock idle.
         self.ahead = self.interval / 2
         self.wall = wall
+        # The database's time less this process's monotonic clock. A reply read late (a busy event loop) makes it
+        # look smaller, so the estimate takes the largest seen and lets it sink only slowly (a millisecond a second,
+        # far beyond any clock's drift): following each reading instead moved the moments by the event loop's lag
+        # and let the busiest second at the fake reach 30 of 30.
+        self._offset = time.time() - time.monotonic()  # until the database has told its time
+        self._offset_seen: float | None = None
         self._waiting: dict[str, deque[asyncio.Future[float]]] = {}
         self._runners: dict[str, asyncio.Task[None]] = {}
         self._booked_until = 0.0  # the clock's time as this process last saw it (its own bookings, refusals)
@@ -89,9 +112,13 @@ class SqlSendBudget:
         if runner is None or runner.done():
             self._runners[priority] = asyncio.create_task(self._book_waiting(priority), name=f"budget {priority}")
         at = await waiter  # a sender that gives up cancels its waiter, which the runner then skips
-        if (wait := at - self.wall()) > 0:
+        if (wait := at - self.now()) > 0:
             await asyncio.sleep(wait)
         return at
+
+    def now(self) -> float:
+        """The clock's time as this process reckons it."""
+        return self.wall() if self.wall is not None else time.monotonic() + self._offset
 
     async def _book_waiting(self, priority: str) -> None:
         queue = self._waiting[priority]
@@ -101,13 +128,13 @@ class SqlSendBudget:
             queue.extend(live)
             if not queue:
                 return
-            if priority != REPLY and (wait := self._booked_until - self.ahead - self.wall()) > 0:
+            if priority != REPLY and (wait := self._booked_until - self.ahead - self.now()) > 0:
                 # The clock is booked ahead (by this process's replies, say): no need to ask before then.
                 await asyncio.sleep(wait)
                 continue
             wanted = len(queue) if priority == REPLY else 1
             try:
-                tat, granted = await self._book(priority, wanted)
+                tat, granted, booked_at = await self._book(priority, wanted)
             except Exception as error:  # the database is away: the senders see it, as they did their own take
                 while queue:
                     waiter = queue.popleft()
@@ -115,7 +142,7 @@ class SqlSendBudget:
                         waiter.set_exception(error)
                 return
             if not granted:  # a broadcast, the clock booked ahead (by another process): ask again when it is free
-                await asyncio.sleep(max(tat - self.ahead - self.wall(), 0.001))
+                await asyncio.sleep(max(tat - self.ahead - booked_at, 0.001))
                 continue
             at = tat - granted * self.interval
             while granted and queue:  # a sender that gave up meanwhile passes its time to the next
@@ -125,13 +152,26 @@ class SqlSendBudget:
                     at += self.interval
                     granted -= 1
 
-    async def _book(self, priority: str, n: int) -> tuple[float, int]:
-        params = {"account": self.account, "now": self.wall(), "n": n, "interval": self.interval}
+    async def _book(self, priority: str, n: int) -> tuple[float, int, float]:
+        params = {
+            "account": self.account,
+            "now": self.wall() if self.wall is not None else None,
+            "n": n,
+            "interval": self.interval,
+        }
         if priority != REPLY:
             params["ahead"] = self.ahead
-        row = (await self.database.quick.rows(_BOOK[priority], params))[0]
+        statement = _BOOK[(self.database.engine.dialect.name, priority)]
+        row = (await self.database.quick.rows(statement, params))[0]
+        read = time.monotonic()
+        seen = float(row.now) - read
+        if self._offset_seen is None:
+            self._offset = seen
+        else:
+            self._offset = max(seen, self._offset - (read - self._offset_seen) * DRIFT)
+        self._offset_seen = read
         self._booked_until = max(self._booked_until, float(row.tat))
-        return float(row.tat), int(row.granted)
+        return float(row.tat), int(row.granted), float(row.now)
 
 
 class PriorityBudget:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import itertools
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -110,7 +111,7 @@ async def test_a_broadcast_behind_its_own_processs_replies_does_not_ask_until_th
             asked.append(BROADCAST if "ahead" in params else REPLY)
             return await quick.rows(statement, params)
 
-    budget.database = SimpleNamespace(quick=Counting())  # type: ignore[assignment]
+    budget.database = SimpleNamespace(quick=Counting(), engine=database.engine)  # type: ignore[assignment]
     try:
         broadcasts = [asyncio.create_task(budget.take(BROADCAST)) for _ in range(3)]
         await asyncio.sleep(0.05)
@@ -123,6 +124,25 @@ async def test_a_broadcast_behind_its_own_processs_replies_does_not_ask_until_th
         behind = [t for t in broadcast if t > min(replied)]
         assert behind and min(behind) > max(replied), "a broadcast went between the replies"
         assert asked.count(BROADCAST) <= 5
+    finally:
+        await database.dispose()
+
+
+async def test_the_clock_keeps_the_databases_time_not_the_processs(database_url, monkeypatch) -> None:
+    """A process whose wall clock is an hour off (set back, or a replica out of step with the others) books and
+    sends as the others do: the clock is the database's, and waits are measured on the monotonic clock."""
+    url, kwargs = database_url
+    database = Database(url, **kwargs)
+    await database.migrate()
+    real = time.time
+    try:
+        first = SqlSendBudget(database, "telegram:6", 30)
+        before = await asyncio.gather(first.take(REPLY), first.take(BROADCAST))
+        monkeypatch.setattr(time, "time", lambda: real() - 3600)
+        second = SqlSendBudget(database, "telegram:6", 30)
+        takes = [b.take(p) for b in (first, second) for p in (REPLY, REPLY, BROADCAST)]
+        booked = await asyncio.wait_for(asyncio.gather(*takes), 3)
+        assert all(abs(t - real()) < 5 for t in [*before, *booked])
     finally:
         await database.dispose()
 
