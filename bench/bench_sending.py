@@ -24,7 +24,8 @@ a message and takes nothing of the sending budget. Scenarios, on fresh PostgreSQ
   deadline x2  the same with 2 bot processes sharing the database and the budget.
 
 Printed per scenario: answered user messages/s, reply latency p50/p95, Bot API calls per user message (all, and
-the rate-limited ones: messages sent or edited), the share of answers given by a button, 429 answers, reminders
+the rate-limited ones: messages sent or edited), the share of answers given by a button, 429 answers (how many
+for the bot's overall limit, and the most calls the fake took in any one second), reminders
 sent per second and as a share of the budget left to them (25.5/s less what the replies took), duplicates and
 losses counted from the fake's own log. Figures vary with the machine's load; the ratios printed at the end
 compare scenarios of the same run.
