@@ -105,7 +105,7 @@ class SqlSendBudget:
         return PriorityBudget(self, priority)
 
     async def take(self, priority: str) -> float:
-        """Wait until this sender's message may go; the (wall-clock) time it was booked for."""
+        """Wait until this sender's message may go; the moment it was booked for, in the database's time."""
         waiter: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(priority, deque()).append(waiter)
         runner = self._runners.get(priority)
