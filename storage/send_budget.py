@@ -84,7 +84,6 @@ class SqlSendBudget:
         """``wall``: a clock to book by instead of the database's (the tests' frozen one)."""
         self.database = database
         self.account = account
-        self.per_second = per_second
         self.interval = 1 / (per_second * SHARE)
         # A broadcast books its message only when the clock is free within this: it never books a whole interval
         # ahead (so at most one of its messages is ever booked before a reply), yet a broadcast woken a little late
@@ -93,8 +92,8 @@ class SqlSendBudget:
         self.wall = wall
         # The database's time less this process's monotonic clock. A reply read late (a busy event loop) makes it
         # look smaller, so the estimate takes the largest seen and lets it sink only slowly (a millisecond a second,
-        # far beyond any clock's drift): following each reading instead moved the moments by the event loop's lag
-        # and let the busiest second at the fake reach 30 of 30.
+        # far beyond any clock's drift): following each reading would move every later moment by the event loop's
+        # lag at that reading.
         self._offset = time.time() - time.monotonic()  # until the database has told its time
         self._offset_seen: float | None = None
         self._waiting: dict[str, deque[asyncio.Future[float]]] = {}

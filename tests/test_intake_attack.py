@@ -370,7 +370,7 @@ async def test_two_replicas_with_one_users_messages_at_both_and_notices_to_that_
 async def test_the_budget_under_many_waiters_with_cancellations_never_exceeds_its_rate(database_url) -> None:
     database = _db(database_url)
     await database.migrate()
-    # 30/s: one message every 1/27 s; two processes of one account.
+    # 30/s: one message every 1/25.5 s; two processes of one account.
     budgets = [SqlSendBudget(database, "telegram:9", 30) for _ in range(2)]
     booked: list[float] = []
     rnd = random.Random(2)
